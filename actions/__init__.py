@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters over the pure-Python core in ``bot/``."""

@@ -1,0 +1,39 @@
+"""Shared helpers of the actions: one knowledge base per process, replies to dispatcher."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.knowledge import KnowledgeBase, load_knowledge_base
+from bot.reply import Reply
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    # Loaded once: the files are validated at start-up (see actions/__init__ import below).
+    return load_knowledge_base()
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+    if reply.custom:
+        dispatcher.utter_message(json_message=reply.custom)
+
+
+def first_entity(tracker: Tracker, name: str) -> Optional[str]:
+    values: List[Any] = list(tracker.get_latest_entity_values(name))
+    return str(values[0]) if values else None
+
+
+def distinct_entities(tracker: Tracker, name: str) -> List[str]:
+    return list(dict.fromkeys(str(v) for v in tracker.get_latest_entity_values(name)))
+
+
+def latest_intent(tracker: Tracker) -> str:
+    intent: Dict[str, Any] = tracker.latest_message.get("intent") or {}
+    return str(intent.get("name") or "")

@@ -1,0 +1,115 @@
+"""NLU component: canonical entity values, robust to accents and typos.
+
+Runs after DIETClassifier and EntitySynonymMapper. It maps each extracted
+entity to a canonical value of the NLU contract and adds the entities DIET
+missed when a known surface form (or a close misspelling) is in the text.
+The surface forms are learnt from the training data (synonyms and annotated
+examples), so they live in one place: ``data/nlu/``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.vocabulary import EntityVocabulary, normalize, vocabulary_from_pairs
+
+VOCABULARY_FILE = "vocabulary.json"
+# Entity scanning is linear in the text; longer texts are scanned on their start only.
+MAX_SCANNED_CHARACTERS = 600
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class CanonicalEntities(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"entities": ["formation_type", "term", "situation"]}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 learnt: Optional[Dict[str, Any]] = None) -> None:
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        learnt = learnt or {"pairs": [], "known_words": []}
+        self._vocabulary: EntityVocabulary = vocabulary_from_pairs(
+            [tuple(p) for p in learnt["pairs"]], learnt["known_words"]
+        )
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CanonicalEntities":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "CanonicalEntities":
+        try:
+            with model_storage.read_from(resource) as directory:
+                learnt = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            learnt = None
+        return cls(config, model_storage, resource, learnt)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        wanted = set(self._config["entities"])
+        pairs = set()
+        values: Dict[str, set] = {entity: set() for entity in wanted}
+        for example in training_data.entity_examples:
+            for entity in example.get(ENTITIES, []):
+                if entity[ENTITY_ATTRIBUTE_TYPE] in wanted:
+                    values[entity[ENTITY_ATTRIBUTE_TYPE]].add(entity[ENTITY_ATTRIBUTE_VALUE])
+                    text = example.get(TEXT)[entity["start"]: entity["end"]]
+                    pairs.add((entity[ENTITY_ATTRIBUTE_TYPE], text, entity[ENTITY_ATTRIBUTE_VALUE]))
+        # Synonyms do not say which entity they belong to: attach each to the entity that uses its value.
+        for surface, value in training_data.entity_synonyms.items():
+            for entity, known in values.items():
+                if value in known:
+                    pairs.add((entity, surface, value))
+        known_words = {
+            word for example in training_data.training_examples for word in normalize(example.get(TEXT) or "").split()
+        }
+        learnt = {"pairs": sorted([list(p) for p in pairs]), "known_words": sorted(known_words)}
+        with self._storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(learnt, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._canonicalize(message)
+        return messages
+
+    def _canonicalize(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        wanted = set(self._config["entities"])
+        kept = []
+        for entity in message.get(ENTITIES, []):
+            if entity[ENTITY_ATTRIBUTE_TYPE] in wanted:
+                value = self._vocabulary.canonical(entity[ENTITY_ATTRIBUTE_TYPE], str(entity[ENTITY_ATTRIBUTE_VALUE]))
+                if value is None and entity[ENTITY_ATTRIBUTE_VALUE] not in self._vocabulary.values(entity[ENTITY_ATTRIBUTE_TYPE]):
+                    continue  # a span that is no known form of this entity: a false positive
+                entity = {**entity, ENTITY_ATTRIBUTE_VALUE: value or entity[ENTITY_ATTRIBUTE_VALUE]}
+            kept.append(entity)
+        for found in self._vocabulary.find(text[:MAX_SCANNED_CHARACTERS]):
+            overlaps = any(e["start"] < found.end and found.start < e["end"] for e in kept)
+            same = any(e[ENTITY_ATTRIBUTE_TYPE] == found.entity and e[ENTITY_ATTRIBUTE_VALUE] == found.value for e in kept)
+            if not overlaps and not same:
+                kept.append({
+                    ENTITY_ATTRIBUTE_TYPE: found.entity,
+                    ENTITY_ATTRIBUTE_VALUE: found.value,
+                    "start": found.start,
+                    "end": found.end,
+                    "confidence_entity": 1.0,
+                    "extractor": self.__class__.__name__,
+                })
+        message.set(ENTITIES, sorted(kept, key=lambda e: e.get("start", 0)), add_to_output=True)

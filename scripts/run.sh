@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Starts the action server and Rasa, waits until both answer, stays in the
+# foreground; Ctrl-C (or TERM) stops exactly the processes started here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+BIND=${BIND_ADDRESS:-127.0.0.1}
+MODEL=${MODEL:-models/assistant.tar.gz}
+export ACTIONS_URL="http://127.0.0.1:${ACTIONS_PORT}/webhook"
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  RASA_AUTH_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
+  echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+wait_for() { # url, name, pid
+  for _ in $(seq 1 240); do
+    if curl -fsS -o /dev/null "$1"; then echo "$2 ready: $1"; return 0; fi
+    kill -0 "$3" 2>/dev/null || { echo "$2 exited during start-up" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "$2 did not answer at $1" >&2
+  return 1
+}
+
+# The action server is only for Rasa: loopback whatever BIND_ADDRESS says.
+SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+pids+=($!)
+wait_for "http://127.0.0.1:${ACTIONS_PORT}/health" "Action server" "${pids[-1]}"
+
+.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+  --interface "$BIND" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" &
+pids+=($!)
+wait_for "http://127.0.0.1:${RASA_PORT}/" "Rasa" "${pids[-1]}"
+
+echo "Chat over REST: curl -s -XPOST http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook -d '{\"sender\":\"moi\",\"message\":\"Bonjour\"}'"
+echo "Press Ctrl-C to stop."
+wait -n "${pids[@]}"
+echo "A server stopped; stopping the others." >&2
+exit 1
