@@ -21,7 +21,9 @@ KNOWLEDGE_INTENTS = ROUTE_INTENTS + (
     "ask_definition",
 )
 BULLET = "• "
-MAX_BUTTONS = 4
+MAX_BUTTONS = 6
+# Beyond this many financing options for one route, the others are only named (chat bubble length).
+MAX_DETAILED_OPTIONS = 3
 
 
 def answer(kb: KnowledgeBase, intent: str, formation_type: Optional[str] = None, term: Optional[str] = None) -> Reply:
@@ -61,7 +63,7 @@ def _sources_line(kb: KnowledgeBase, facts: Iterable[object]) -> str:
     ids: List[str] = []
     for fact in facts:
         ids.extend(getattr(fact, "sources", ()))
-    titles = kb.source_titles(ids)
+    titles = kb.source_names(ids)
     return ("Sources : " if len(titles) > 1 else "Source : ") + " ; ".join(titles) + "." if titles else ""
 
 
@@ -81,7 +83,8 @@ def _topic_buttons(kb: KnowledgeBase, intents: Iterable[str], **entities: str) -
 def _route_buttons(kb: KnowledgeBase, route: TrainingRoute, current: str) -> List[Button]:
     others = [i for i in ("ask_cost", "ask_duration", "ask_certification", "ask_financing") if i != current]
     return [
-        Button.for_intent(f"{kb.topic_labels.get(i, i)} ({route.name})", i, formation_type=route.id) for i in others[:3]
+        Button.for_intent(f"{kb.topic_labels.get(i, i)} ({route.short_name})", i, formation_type=route.id)
+        for i in others[:3]
     ]
 
 
@@ -111,7 +114,7 @@ def _route_table(kb: KnowledgeBase, intent: str, field: Callable[[TrainingRoute]
     if disclaimer:
         lines.append(f"\n{kb.disclaimer.text}")
         facts.append(kb.disclaimer)
-    buttons = [Button.for_intent(r.name, intent, formation_type=r.id) for r in kb.routes.values()]
+    buttons = [Button.for_intent(r.short_name, intent, formation_type=r.id) for r in kb.routes.values()]
     return _compose(kb, lines, facts, buttons)
 
 
@@ -141,10 +144,16 @@ def _route_certification(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
 
 def _route_financing(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
     options = [kb.financing[i] for i in route.financing]
+    detailed, others = options[:MAX_DETAILED_OPTIONS], options[MAX_DETAILED_OPTIONS:]
     notes = _route_notes(route, "ask_financing")
-    lines = [f"Pour financer la voie « {route.name} » ({route.cost.text}) :"]
-    lines += [f"{BULLET}{o.name} : {o.description.text}" for o in options] + [n.text for n in notes]
-    facts = [route.cost, *(o.description for o in options), *notes]
+    lines = [f"Pour financer la voie « {route.name} » (coût : {route.cost.text}) :"]
+    lines += [f"{BULLET}{o.name} : {o.description.text}" for o in detailed]
+    if others:
+        lines.append(f"{BULLET}Autres pistes : {', '.join(o.name for o in others)}.")
+    if not options:
+        lines.append(f"{BULLET}Aucun financement n'est nécessaire : {route.cost.text}.")
+    lines += [n.text for n in notes]
+    facts = [route.cost, *(o.description for o in detailed), *notes]
     return _compose(kb, lines, facts, _route_buttons(kb, route, "ask_financing"))
 
 
@@ -174,20 +183,23 @@ _ROUTE_ANSWERS: Dict[str, Callable[[KnowledgeBase, TrainingRoute], Reply]] = {
 
 def _training_paths_overview(kb: KnowledgeBase) -> Reply:
     topic = kb.topics["ask_training_paths"]
-    route_lines = [f"{BULLET}{r.name} : {r.duration.text}, {r.cost.text}" for r in kb.routes.values()]
-    reply = _topic(kb, topic, extra_facts=[f for r in kb.routes.values() for f in (r.duration, r.cost)])
+    route_lines = [f"{BULLET}{r.name}" for r in kb.routes.values()]
+    reply = _topic(kb, topic)
     lines = reply.text.split("\n\nSource")[0]
-    text = lines + "\n\nLes voies en bref :\n" + "\n".join(route_lines)
-    facts = [f for s in topic.sections for f in s.facts] + [f for r in kb.routes.values() for f in (r.duration, r.cost)]
-    buttons = [Button.for_intent(r.name, "ask_training_paths", formation_type=r.id) for r in kb.routes.values()]
+    text = lines + "\n\nLes voies de formation (choisissez-en une pour le détail) :\n" + "\n".join(route_lines)
+    facts = [f for s in topic.sections for f in s.facts] + [r.summary for r in kb.routes.values()]
+    buttons = [Button.for_intent(r.short_name, "ask_training_paths", formation_type=r.id) for r in kb.routes.values()]
     buttons.insert(0, Button.for_intent(kb.topic_labels.get("request_pathway", "Me conseiller"), "request_pathway"))
     return _compose(kb, [text], facts, buttons)
 
 
 def _financing_overview(kb: KnowledgeBase) -> Reply:
     topic = kb.topics["ask_financing"]
-    lines = [topic.intro] + [f"{BULLET}{o.name} : {o.description.text}" for o in kb.financing.values()]
-    facts: List[object] = [o.description for o in kb.financing.values()]
+    options = list(kb.financing.values())
+    detailed, others = options[:MAX_DETAILED_OPTIONS], options[MAX_DETAILED_OPTIONS:]
+    lines = [topic.intro] + [f"{BULLET}{o.name} : {o.description.text}" for o in detailed]
+    lines.append(f"{BULLET}Et aussi : {', '.join(o.name for o in others)}.")
+    facts: List[object] = [o.description for o in detailed]
     for section in topic.sections:
         lines.extend(BULLET + f.text for f in section.facts)
         facts.extend(section.facts)

@@ -43,6 +43,7 @@ class Source:
     publisher: str
     kind: str
     reference: str  # a URL, or the path of a document under shared/sources/
+    short: str  # how an answer cites it
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Range:
 class TrainingRoute:
     id: str
     name: str
+    short_name: str  # for buttons
     summary: Fact
     duration: Range  # months
     cost: Range  # euros, for the trainee
@@ -127,8 +129,9 @@ class KnowledgeBase:
     disclaimer: Fact
     topic_labels: Mapping[str, str] = field(default_factory=dict)
 
-    def source_titles(self, ids: Sequence[str]) -> List[str]:
-        return [self.sources[i].title for i in dict.fromkeys(ids)]
+    def source_names(self, ids: Sequence[str]) -> List[str]:
+        """Short citations, each once (several Légifrance texts are cited as one)."""
+        return list(dict.fromkeys(self.sources[i].short for i in ids))
 
 
 class _Reader:
@@ -226,6 +229,7 @@ def _load_sources(directory: Path) -> Dict[str, Source]:
             publisher=reader.get(node, "publisher", where, str),
             kind=kind,
             reference=reader.get(node, "reference", where, str),
+            short=reader.get(node, "short", where, str, required=False) or reader.get(node, "publisher", where, str),
         )
     return sources
 
@@ -245,6 +249,7 @@ def _load_routes(directory: Path, sources: Mapping[str, Source]) -> Dict[str, Tr
         routes[route_id] = TrainingRoute(
             id=route_id,
             name=reader.get(node, "name", where, str),
+            short_name=reader.get(node, "short_name", where, str),
             summary=reader.fact_at(node, "summary", where),
             duration=reader.range(node, "duration_months", where),
             cost=reader.range(node, "cost_eur", where),
