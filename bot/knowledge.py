@@ -129,6 +129,15 @@ class KnowledgeBase:
     disclaimer: Fact
     topic_labels: Mapping[str, str] = field(default_factory=dict)
 
+    def fact(self, fact_id: str) -> Fact:
+        """A topic fact by its id (facts that code refers to carry one)."""
+        for topic in self.topics.values():
+            for section in topic.sections:
+                for fact in section.facts:
+                    if fact.id == fact_id:
+                        return fact
+        raise KeyError(fact_id)
+
     def source_names(self, ids: Sequence[str]) -> List[str]:
         """Short citations, each once (several Légifrance texts are cited as one)."""
         return list(dict.fromkeys(self.sources[i].short for i in ids))
