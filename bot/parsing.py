@@ -8,7 +8,7 @@ UNKNOWN for "je ne sais pas", NO_LIMIT for "pas de limite".
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from text_to_num import alpha2digit
 
@@ -133,14 +133,17 @@ _SITUATIONS = [
 ]
 
 
-def parse_situation(text: str) -> Answer:
+def _first_match(text: str, table: List[Tuple[str, str]]) -> Answer:
+    """The value of the first pattern of ``table`` found in the text; UNKNOWN for "je ne sais pas"."""
     normalized = normalize(text)
-    for value, pattern in _SITUATIONS:
+    for value, pattern in table:
         if re.search(pattern, normalized):
             return value
-    if _DONT_KNOW.search(normalized):
-        return UNKNOWN
-    return None
+    return UNKNOWN if _DONT_KNOW.search(normalized) else None
+
+
+def parse_situation(text: str) -> Answer:
+    return _first_match(text, _SITUATIONS)
 
 
 MIN_AGE, MAX_AGE = 11, 80
@@ -213,13 +216,7 @@ _INTERESTS = [
 
 
 def parse_interest(text: str) -> Answer:
-    normalized = normalize(text)
-    for value, pattern in _INTERESTS:
-        if re.search(pattern, normalized):
-            return value
-    if _DONT_KNOW.search(normalized):
-        return UNKNOWN
-    return None
+    return _first_match(text, _INTERESTS)
 
 
 _NO_ALTERNANCE = re.compile(r"\b(pas d alternance|pas en alternance|sans alternance|pas l alternance|pas d apprentissage|pas de contrat pro)\b")
