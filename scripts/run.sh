@@ -22,13 +22,13 @@ stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap 'stop; exit 130' INT
-trap 'stop; exit 143' TERM
+interrupted=0
+trap 'interrupted=1' INT TERM
 trap stop EXIT
 
 wait_for() { # url, name, pid
   for _ in $(seq 1 240); do
-    if curl -fsS -o /dev/null "$1"; then echo "$2 ready: $1"; return 0; fi
+    if curl -fs -o /dev/null "$1"; then echo "$2 ready: $1"; return 0; fi
     kill -0 "$3" 2>/dev/null || { echo "$2 exited during start-up" >&2; return 1; }
     sleep 0.5
   done
@@ -48,6 +48,10 @@ wait_for "http://127.0.0.1:${RASA_PORT}/" "Rasa" "${pids[-1]}"
 
 echo "Chat over REST: curl -s -XPOST http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook -d '{\"sender\":\"moi\",\"message\":\"Bonjour\"}'"
 echo "Press Ctrl-C to stop."
-wait -n "${pids[@]}"
+wait -n "${pids[@]}" || true
+if [ "$interrupted" = 1 ]; then
+  echo "Stopping."
+  exit 0
+fi
 echo "A server stopped; stopping the others." >&2
 exit 1
