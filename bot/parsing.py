@@ -1,69 +1,126 @@
 """French parsing of the interview answers, as people type them.
 
-Numbers written in words go through text2num (``alpha2digit``); the values
-returned are slot-friendly (str, float, bool, list of str). Sentinels:
-UNKNOWN for "je ne sais pas", NO_LIMIT for "pas de limite".
+Every parser returns a slot-friendly value (str, float, bool, list of str) or
+one of these:
+
+* ``UNKNOWN`` ("unknown"): the person said they do not know ("je ne sais pas",
+  "aucune idée", "bof"). It is an answer: the question is not asked again.
+* ``NO_LIMIT`` ("no_limit"): no constraint on the duration ("peu importe").
+* ``NO_BUDGET`` (0.0): no money at all ("pas de budget", "rien").
+* ``None``: the message does not answer this question.
+
+``parse_yes_no`` is the exception: True, False, or None when there is no usable
+yes or no ("bof", "je ne sais pas", "banane"); ``extract_profile`` tells
+"je ne sais pas" apart and stores UNKNOWN for the question being asked.
+
+Numbers written in words go through text2num (``alpha2digit``), never through
+hand-written number tables. The per-question parsers take the question into
+account: a bare "4000" answers the budget question, a bare "42" the age one.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Tuple, Union
+import unicodedata
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from text_to_num import alpha2digit
 
 from bot.vocabulary import normalize
 
+__all__ = [
+    "UNKNOWN", "NO_LIMIT", "NO_BUDGET", "MIN_AGE", "MAX_AGE", "Answer", "normalize",
+    "parse_amount", "parse_duration_months", "parse_yes_no", "parse_situation", "parse_age",
+    "parse_diploma", "parse_financing", "parse_interest", "parse_wants_alternance", "parse_must_be_paid",
+    "extract_profile",
+]
+
 UNKNOWN = "unknown"
 NO_LIMIT = "no_limit"
+NO_BUDGET = 0.0
+# Plausible ages for someone choosing a training; anything else is a typo or a joke.
+MIN_AGE, MAX_AGE = 11, 80
 
 Answer = Union[float, str, bool, List[str], None]
 
 _DONT_KNOW = re.compile(
-    r"\b(je ne sais pas|je sais pas|j sais pas|jsais pas|chais pas|sais pas|ne sait pas|aucune idee|pas d idee|"
-    r"je ne suis pas sure?|pas sure?|peut etre|bof|je prefere ne pas|nsp|ne sais pas|on verra)\b"
+    r"\b(je ne sais pas|je sais pas|j sais pas|jsais pas|chais pas|sais pas|ne sait pas|ne sais pas|aucune idee|pas d idee|"
+    r"je ne suis pas sure?|pas sure?|peut etre|bof|je prefere ne pas|nsp|on verra|je verrai|aucun avis)\b"
 )
-_NO_MONEY = re.compile(
-    r"\b(pas de budget|aucun budget|budget nul|zero euro|0 euro|pas d argent|pas un sou|pas un rond|sans budget|"
-    r"rien|pas les moyens|je suis fauchee?|je n ai pas de sous|pas de sous|pas de thunes?|gratuit(e|ement)?)\b"
-)
-_NO_LIMIT = re.compile(r"\b(pas de limite|sans limite|peu importe|pas de contrainte|pas presse|tout le temps|illimite|aucune limite)\b")
-_YES = re.compile(r"^(oui|ouais|ouai|ouep|yes|yep|ok|d accord|bien sur|carrement|absolument|tout a fait|evidemment|exact|oui oui|obligatoirement|c est sur)\b|\b(j en ai besoin|il me faut|je dois etre|necessaire|indispensable|obligatoire|il faut que je sois)\b")
-_NO = re.compile(r"^(non|nan|nope|no|pas du tout|pas vraiment|absolument pas|jamais)\b|\b(pas besoin|pas necessaire|pas obligatoire|pas forcement|je peux m en passer)\b")
+# A negation just before a word ("pas de CPF", "ni l'informatique") cancels it.
+_NEGATION_BEFORE = re.compile(r"\b(pas|ni|sans|plus|jamais|surtout pas|pas trop)( (de|d|du|des|la|le|les|l|en|par|mon|ma|mes|un|une|avec|vraiment|trop))*\s*$")
 
 
-def _numbers_as_digits(text: str) -> str:
-    """"cinq mille euros" -> "5000 euros"; also "5 000" -> "5000" and "5.000" -> "5000"."""
-    normalized = normalize(text.replace("½", " et demi").replace("1/2", " et demi"))
-    converted = alpha2digit(normalized, "fr")
-    converted = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", converted)
-    return converted.replace(",", ".")
+def _negated(normalized: str, start: int) -> bool:
+    return bool(_NEGATION_BEFORE.search(normalized[max(0, start - 30):start]))
+
+
+def _mentions(normalized: str, table: Sequence[Tuple[str, str]]) -> List[Tuple[int, str]]:
+    """(position, value) of every value of ``table`` whose pattern occurs without a negation before it."""
+    found = []
+    for value, pattern in table:
+        for match in re.finditer(pattern, normalized):
+            if not _negated(normalized, match.start()):
+                found.append((match.start(), value))
+                break
+    return sorted(found)
+
+
+# ---- numbers ---------------------------------------------------------------------------
+
+def _with_digits(text: str) -> str:
+    """The text normalized, numbers as digits: "cinq mille" -> "5000", "5 000" and "5.000" -> "5000",
+    "2,5" -> "2.5", "un an" -> "1 an", "1/2" -> "et demi"."""
+    lowered = text.lower().replace("’", "'").replace("½", " et demi").replace("1/2", " et demi")
+    # "dix huit" typed without its hyphen would become "10 8"; text2num needs "dix-huit".
+    lowered = re.sub(r"\bquatre\s+vingt", "quatre-vingt", lowered)
+    lowered = re.sub(r"\b(dix|soixante|quatre-vingts?)\s+(?=(un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?)\b)",
+                     r"\1-", lowered)
+    converted = alpha2digit(lowered, "fr")
+    converted = re.sub(r"(?<=\d)[\s\u202f\u00a0.](?=\d{3}\b)", "", converted)  # thousands separators
+    converted = re.sub(r"(?<=\d),(?=\d)", ".", converted)  # decimal comma
+    converted = "".join(c for c in unicodedata.normalize("NFKD", converted) if not unicodedata.combining(c))
+    converted = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", converted)  # keep only decimal points
+    converted = re.sub(r"[^\w\s+€.]", " ", converted)
+    converted = re.sub(r"\b(un|une) (an|annee)\b", r"1 \2", converted)
+    return re.sub(r"\s+", " ", converted).strip()
 
 
 # ---- amounts ---------------------------------------------------------------------------
 
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(k|k€|keur|mille)?\s*(€|e\b|eur|euros?|balles)?")
+_AMOUNT = re.compile(r"(?<![\w+.])(\d+(?:\.\d+)?)\s*(k€|keur|k\b|mille\b)?\s*(€|eur\b|euros?\b|balles\b)?")
+_NOT_MONEY_AFTER = re.compile(r"\s*(ans?|annees?|mois|semaines?|jours?|h\b|heures?|%)")
+_NO_MONEY = re.compile(
+    r"\b(pas de budget|aucun budget|budget nul|zero euro|pas d argent|pas un sou|pas un rond|pas un centime|sans budget|"
+    r"rien|pas les moyens|je suis fauchee?|pas de sous|pas de thunes?|gratuit(e|ement)?|nada|que dalle|zero)\b"
+)
 
 
 def parse_amount(text: str, bare_number_is_amount: bool = True) -> Answer:
-    """Budget in euros; 0.0 for "pas de budget"; UNKNOWN; None when the message states no amount."""
-    digits = _numbers_as_digits(text)
-    amounts = []
+    """Budget in euros: "5 000 €", "5k", "cinq mille euros" -> 5000.0; NO_BUDGET (0.0) for
+    "pas de budget" or "rien"; UNKNOWN for "je ne sais pas"; None when no amount is stated.
+
+    Numbers followed by "ans" or "mois" are ages or durations, never money. A bare
+    number counts only when ``bare_number_is_amount`` (the budget question is pending)
+    and no other number carries a currency. For a range ("entre 2000 et 4000") the
+    upper bound is kept: the budget is compared with the minimum cost of each route,
+    and the person said they could go up to that amount.
+    """
+    digits = _with_digits(text)
+    marked, bare = [], []
     for match in _AMOUNT.finditer(digits):
+        if _NOT_MONEY_AFTER.match(digits, match.end(1)) or re.search(r"\bbac ?(\+|plus) ?$", digits[:match.start()]):
+            continue  # "35 ans", "18 mois", "bac+2"
         value, thousands, currency = float(match.group(1)), match.group(2), match.group(3)
-        after = digits[match.end():match.end() + 6]
-        if re.match(r"\s*(ans?|mois|semaines?|h\b|heures?)", after):
-            continue  # an age or a duration, not money
         if thousands:
             value *= 1000
-        if currency or thousands or bare_number_is_amount:
-            amounts.append(value)
+        (marked if thousands or currency else bare).append(value)
+    amounts = marked or (bare if bare_number_is_amount else [])
     if amounts:
-        # "entre 2000 et 4000": the upper bound is what the person can spend at most.
         return max(amounts)
     normalized = normalize(text)
     if _NO_MONEY.search(normalized):
-        return 0.0
+        return NO_BUDGET
     if _DONT_KNOW.search(normalized):
         return UNKNOWN
     return None
@@ -71,48 +128,74 @@ def parse_amount(text: str, bare_number_is_amount: bool = True) -> Answer:
 
 # ---- durations -------------------------------------------------------------------------
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ans?|annees?|mois|semaines?)\b(\s*et\s*demi)?")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ans?|annees?|mois|semaines?)\b(\s*et\s*demie?)?")
+_NOT_A_LIMIT_BEFORE = re.compile(r"\b(depuis|il y a|ca fait|fait)\s*$")  # "au chômage depuis 6 mois"
+_NO_LIMIT = re.compile(
+    r"\b(pas de limite|sans limite|peu importe|pas de contrainte|pas presse|pas pressee|tout mon temps|tout le temps|"
+    r"illimite|aucune limite|le temps qu il faudra|le temps qu il faut|pas de souci de duree|n importe|ca m est egal)\b"
+)
+_VAGUE_DURATION = re.compile(r"\b(quelques (mois|annees|semaines)|un moment|pas longtemps|le moins possible|assez court|court)\b")
 
 
 def parse_duration_months(text: str, bare_number_unit: Optional[str] = None) -> Answer:
-    """Longest training the person can follow, in months; NO_LIMIT; UNKNOWN; None when absent."""
+    """Longest training the person can follow, in months ("un an et demi" -> 18.0);
+    NO_LIMIT ("peu importe"); UNKNOWN ("quelques mois", "je ne sais pas"); None when absent.
+
+    "N ans" with N of a plausible age is an age, not a duration; "depuis 6 mois" is
+    not a limit. A bare number counts when ``bare_number_unit`` is "months" or "years"
+    (the duration question is pending). Of several durations the longest is kept,
+    for the same reason as the upper bound of a budget range.
+    """
     normalized = normalize(text)
     if _NO_LIMIT.search(normalized):
         return NO_LIMIT
-    digits = _numbers_as_digits(text)
-    digits = re.sub(r"\bun an\b", "1 an", digits)
-    digits = re.sub(r"\bune annee\b", "1 annee", digits)
-    digits = re.sub(r"\b(1|un) an (1/2|demi)\b", "1 an et demi", digits)
+    digits = _with_digits(text)
     durations = []
     for match in _DURATION.finditer(digits):
         value, unit, half = float(match.group(1)), match.group(2), match.group(3)
-        before = digits[max(0, match.start() - 8):match.start()]
-        if re.search(r"\b(j ai|g|age)\s*$", before):
-            continue  # "j'ai 35 ans" is an age
+        if _NOT_A_LIMIT_BEFORE.search(digits[:match.start()]):
+            continue
         if unit.startswith("an"):
+            if value >= MIN_AGE:
+                continue  # "42 ans" is an age
             months = value * 12 + (6 if half else 0)
         elif unit.startswith("sem"):
-            months = value / 4.33
+            months = round(value * 12 / 52, 1)
         else:
             months = value + (0.5 if half else 0)
-        durations.append(round(months, 1))
+        durations.append(float(months))
     if durations:
         return max(durations)
-    if bare_number_unit and re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", digits):
-        value = float(digits)
+    bare = re.fullmatch(r"(?:max(?:imum)?\s*)?(\d+(?:\.\d+)?)\s*(?:max(?:imum)?)?", digits)
+    if bare_number_unit and bare:
+        value = float(bare.group(1))
         return value * 12 if bare_number_unit == "years" else value
-    if re.search(r"\b(quelques mois|je ne sais pas|je sais pas|aucune idee|bof)\b", normalized) or _DONT_KNOW.search(normalized):
+    if _VAGUE_DURATION.search(normalized) or _DONT_KNOW.search(normalized):
         return UNKNOWN
     return None
 
 
 # ---- yes / no ---------------------------------------------------------------------------
 
-def parse_yes_no(text: str) -> Answer:
-    """True, False, UNKNOWN ("bof", "je ne sais pas"), or None when the message is neither."""
+_FILLERS = r"^(euh+ |ben |bah |bon |alors |hmm+ |heu+ |mmh+ |et bien |eh bien )*"
+_YES = re.compile(
+    _FILLERS + r"(oui|ouais|ouai|ouep|ouaip|yes|yep|ok|okay|d accord|bien sur|carrement|absolument|tout a fait|evidemment|"
+    r"exact|exactement|obligatoirement|c est sur|affirmatif|plutot oui|volontiers|certainement|assurement|grave|clairement)\b"
+    r"|\b(j en ai besoin|il me faut|je dois etre|necessaire|indispensable|obligatoire|il faut que je sois)\b"
+)
+_NO = re.compile(
+    _FILLERS + r"(non|nan|nope|no|pas du tout|pas vraiment|absolument pas|jamais|plutot pas|plutot non|pas forcement|"
+    r"je ne pense pas|je pense pas|negatif|aucunement|surtout pas)\b"
+    r"|\b(pas besoin|pas necessaire|pas obligatoire|pas forcement|je peux m en passer|pas indispensable)\b"
+)
+
+
+def parse_yes_no(text: str) -> Optional[bool]:
+    """True ("oui", "carrément", "bien sûr"), False ("non", "nan", "pas du tout"),
+    None when the person does not know ("bof", "je ne sais pas") or did not answer."""
     normalized = normalize(text)
     if _DONT_KNOW.search(normalized):
-        return UNKNOWN
+        return None
     if _NO.search(normalized):
         return False
     if _YES.search(normalized):
@@ -122,19 +205,23 @@ def parse_yes_no(text: str) -> Answer:
 
 # ---- situation, age, diploma, financing, interest ----------------------------------------
 
+# Order matters: someone employed who wants to change careers is "salarie" (their
+# employer, Transitions Pro and the CPF are open to them); "reconversion" first
+# means job seekers, then anyone who only says they want to change.
 _SITUATIONS = [
-    ("reconversion", r"\b(reconver\w*|changer de (metier|voie|boulot|travail)|demandeu\w* d emploi|chomage|chomeu\w*|sans emploi|"
-                     r"sans travail|sans boulot|cherche (du|un) (travail|emploi|boulot)|france travail|pole emploi|licencie\w*|"
-                     r"en recherche d emploi|au rsa)\b"),
+    ("reconversion", r"\b(demandeu\w* d emploi|chomage|chomeu\w*|sans emploi|sans travail|sans boulot|cherche (du|un) (travail|emploi|boulot)|"
+                     r"inscrite? (a|chez) (france travail|pole emploi)|licencie\w*|en recherche d emploi|au rsa|entre deux (emplois|contrats|boulots))\b"),
+    ("salarie", r"\b(salarie\w*|en poste|en cdi|en cdd|je travaille|je bosse|employee?|j ai un (travail|emploi|job|boulot)|en activite|"
+                r"fonctionnaire|interimaire|secretaire|aide soignante?|caissiere?|vendeuse?|en entreprise)\b"),
     ("etudiant", r"\b(lyceen\w*|etudiant\w*|eleve|collegien\w*|en (3e|3eme|troisieme|seconde|premiere|terminale)|au lycee|au college|"
-                 r"en formation initiale|en fac|a la fac|bachelier\w*)\b"),
-    ("salarie", r"\b(salarie\w*|en poste|en cdi|en cdd|je travaille|je bosse|employee?|j ai un (travail|emploi|job)|en activite|"
-                r"fonctionnaire|interimaire|auxiliaire|secretaire|aide soignante?|caissiere?|vendeuse?)\b"),
+                 r"en formation initiale|en fac|a la fac|bachelier\w*|je suis en (cours|etudes))\b"),
+    # "France Travail" alone is often an answer to the financing question, not a situation.
+    ("reconversion", r"\b(reconver\w*|changer de (metier|voie|boulot|travail|carriere)|nouvelle carriere|je suis (a|chez) (france travail|pole emploi))\b"),
 ]
 
 
-def _first_match(text: str, table: List[Tuple[str, str]]) -> Answer:
-    """The value of the first pattern of ``table`` found in the text; UNKNOWN for "je ne sais pas"."""
+def _first_of(text: str, table: Sequence[Tuple[str, str]]) -> Answer:
+    """The value of the first pattern of ``table`` found (the table is in priority order)."""
     normalized = normalize(text)
     for value, pattern in table:
         if re.search(pattern, normalized):
@@ -143,15 +230,18 @@ def _first_match(text: str, table: List[Tuple[str, str]]) -> Answer:
 
 
 def parse_situation(text: str) -> Answer:
-    return _first_match(text, _SITUATIONS)
+    """etudiant, reconversion (job seekers and people changing careers) or salarie; UNKNOWN; None."""
+    return _first_of(text, _SITUATIONS)
 
 
-MIN_AGE, MAX_AGE = 11, 80
-
-
-def parse_age(text: str, bare_number_is_age: bool = False) -> Answer:
-    digits = _numbers_as_digits(text)
-    match = re.search(r"(\d{1,3})\s*ans?\b", digits) or (re.fullmatch(r"\s*(?:j ai\s*)?(\d{1,3})\s*", digits) if bare_number_is_age else None)
+def parse_age(text: str, bare_number_is_age: bool = True) -> Answer:
+    """Age in years ("j'ai 42 ans", "42", "quarante-deux ans" -> 42.0); None when absent or absurd
+    (outside MIN_AGE..MAX_AGE); UNKNOWN for "je ne sais pas" or "je préfère ne pas le dire".
+    A bare number counts only when ``bare_number_is_age`` (the age question is pending)."""
+    digits = _with_digits(text)
+    match = re.search(r"\b(\d{1,3})\s*ans?\b(?! ?(de formation|d etudes|max|maximum|devant|de libre))", digits)
+    if not match and bare_number_is_age:
+        match = re.fullmatch(r"(?:j ai\s*)?(\d{1,3})(?:\s*ans?)?", digits)
     if match:
         age = int(match.group(1))
         return float(age) if MIN_AGE <= age <= MAX_AGE else None
@@ -161,19 +251,27 @@ def parse_age(text: str, bare_number_is_age: bool = False) -> Answer:
 
 
 _DIPLOMAS = [
-    ("bac2", r"\b(bac ?\+ ?[2-8]|bac plus (deux|trois|cinq|[2-8])|bts|dut|but|licence|master|deug|doctorat|ingenieur|diplome d etat|de infirmier|"
-             r"ifsi|infirmiere?|aide soignante?|auxiliaire de puericulture|diplome universitaire)\b"),
-    ("bac", r"\b(bac|baccalaureat|bachelier\w*|niveau 4|titre pro\w* de niveau 4)\b"),
+    ("bac2", r"\b(bac ?\+ ?[2-8]|bac plus ([2-8]|deux|trois|quatre|cinq)|bts|dut|but|licence|master|deug|doctorat|ingenieur|"
+             r"diplome d etat|de infirmier|ifsi|infirmiere?|auxiliaire de puericulture|diplome universitaire|bac ?\+ ?(deux|trois|cinq))\b"),
+    ("bac", r"\b(bac|baccalaureat|bachelier\w*|niveau 4|niveau bac|titre pro\w* de niveau 4)\b"),
     ("cap_bep", r"\b(cap|bep|niveau 3)\b"),
-    ("none", r"\b(pas de diplome|aucun diplome|sans diplome|pas diplome\w*|brevet|dnb|rien du tout|aucun|j ai arrete l ecole|pas encore de diplome|pas de bac)\b"),
+    ("none", r"\b(pas de diplome|aucun diplome|sans diplome|pas diplome\w*|pas encore de diplome|brevet|dnb|rien du tout|"
+             r"j ai arrete l ecole|pas de bac|aucun|rien|nada)\b"),
 ]
+_NO_BAC = re.compile(
+    r"\b(pas de bac|sans bac|sans le bac|pas le bac|pas eu le bac|rate le bac|pas eu mon bac|rate mon bac|"
+    r"(prepare|passe|vise|en train de passer|pas encore eu)\w* (le |mon |un )?bac)\b"
+)
 
 
 def parse_diploma(text: str, answering: bool = True) -> Answer:
-    """none, cap_bep, bac or bac2 (bac+2 and above). Outside the diploma question
-    (``answering`` False) only explicit diploma words count, not "aucun" or "rien"."""
+    """Highest diploma held: none, cap_bep, bac or bac2 (bac+2 and above); UNKNOWN; None.
+
+    "Brevet" counts as none (the routes only look at CAP/BEP and above); "je prépare le bac"
+    is not the bac yet. Outside the diploma question (``answering`` False) only explicit
+    diploma words count, not a lone "aucun" or "rien"."""
     normalized = normalize(text)
-    if re.search(r"\b(pas de bac|sans bac|pas le bac|pas eu le bac|rate le bac|pas eu mon bac)\b", normalized):
+    if _NO_BAC.search(normalized) and not re.search(_DIPLOMAS[0][1], normalized):
         return "cap_bep" if re.search(r"\b(cap|bep)\b", normalized) else "none"
     for value, pattern in _DIPLOMAS:
         if value == "none" and not answering and not re.search(r"\b(diplome|brevet|dnb)\b", normalized):
@@ -186,102 +284,132 @@ def parse_diploma(text: str, answering: bool = True) -> Answer:
 
 
 _FINANCING = [
-    ("cpf", r"\b(cpf|compte (personnel )?formation|mon compte formation)\b"),
-    ("employer", r"\b(employeur|mon patron|ma boite|mon entreprise|plan de (developpement|formation)|opco)\b"),
-    ("region", r"\b(region|regional\w*|conseil regional)\b"),
-    ("france_travail", r"\b(france travail|pole emploi|aif)\b"),
+    ("cpf", r"\b(cpf|compte (personnel )?(de )?formation|moncompteformation)\b"),
+    ("employer", r"\b(employeur|mon patron|ma patronne|ma boite|mon entreprise|plan de (developpement|formation)|opco)\b"),
+    ("region", r"\b(region|regional\w*)\b"),
+    ("france_travail", r"\b(france travail|pole emploi|aif|chomage)\b"),
+    ("transitions_pro", r"\b(transitions? pro\w*|ptp|projet de transition|cif)\b"),
 ]
-_NO_FINANCING = re.compile(r"\b(aucun|aucune|rien|pas de financement|pas d aide|personne|non|nan)\b")
+_NO_FINANCING_ANSWER = re.compile(r"\b(aucun\w*|rien|personne|non|nan|nada)\b")
+_NO_FINANCING_SAID = re.compile(r"\b(aucun financement|pas de financement|aucune aide|pas d aide|aucun financeur|pas de financeur)\b")
 
 
-def parse_financing(text: str) -> Answer:
-    """The financing the person can use; [] for "aucun"; UNKNOWN; None when not mentioned."""
+def parse_financing(text: str, answering: bool = True) -> Answer:
+    """Financing the person can use, as ids in a fixed order (cpf, employer, region,
+    france_travail, transitions_pro); [] for "aucun" (no financing: distinct from UNKNOWN);
+    UNKNOWN for "je ne sais pas"; None when the message says nothing about it.
+
+    A negated source ("pas de CPF") is not counted. Outside the financing question
+    (``answering`` False) only phrases like "aucun financement" mean [], because a
+    lone "rien" or "non" there answers something else."""
     normalized = normalize(text)
-    found = [value for value, pattern in _FINANCING if re.search(pattern, normalized)]
-    if found:
-        return found
+    named = {value for _, value in _mentions(normalized, _FINANCING)}
+    if named:
+        return [value for value, _ in _FINANCING if value in named]
     if _DONT_KNOW.search(normalized):
         return UNKNOWN
-    if _NO_FINANCING.search(normalized):
+    if _NO_FINANCING_SAID.search(normalized):
+        return []
+    only_negated_sources = any(re.search(pattern, normalized) for _, pattern in _FINANCING)
+    if answering and (_NO_FINANCING_ANSWER.search(normalized) or only_negated_sources):
         return []
     return None
 
 
 _INTERESTS = [
-    ("regulation", r"\b(regulation|regul\w*|appels? d urgence|urgences?|samu|centre 15|le 15|standard d urgence|au telephone|appels?)\b"),
-    ("numerique", r"\b(numerique|informatique|digital|e sante|esante|tech\w*|ordinateurs?|logiciels?|telemedecine|teleconsultation|objets connectes|geek|donnees)\b"),
-    ("patient", r"\b(patients?|contact humain|soins?|soigner|gestes? (cliniques?|techniques?)|relationnel|aider les gens|humain|malades?|accueil)\b"),
-    ("administration", r"\b(administrati\w*|organis\w*|gestion|secretariat|dossiers?|planning|rendez vous|paperasse|coordination)\b"),
+    ("regulation", r"\b(regulation|regul\w*|appels? d urgence|urgences?|samu|centre 15|le 15|arm|au telephone|appels?|decrocher)\b"),
+    ("numerique", r"\b(numerique|informatique|digital|e sante|esante|technolog\w*|tech|ordinateurs?|logiciels?|telemedecine|"
+                  r"teleconsultations?|objets connectes|geek|donnees|outils|dmp|dossier medical partage|ia)\b"),
+    ("patient", r"\b(patients?|patientele|contact humain|soins?|soigner|gestes? (cliniques?|techniques?)|relationnel|aider les gens|"
+                r"humain|malades?|accueil\w*|relation|contact)\b"),
+    ("administration", r"\b(administrati\w*|organis\w*|gestion|gerer|secretariat|dossiers?|planning|rendez vous|paperasse|coordination|coordonner)\b"),
 ]
 
 
 def parse_interest(text: str) -> Answer:
-    return _first_match(text, _INTERESTS)
+    """patient, administration, numerique or regulation from everyday words; the first one
+    mentioned wins ("les patients et l'informatique" -> patient); negated words do not count
+    ("pas l'informatique, plutôt les patients" -> patient); UNKNOWN; None."""
+    normalized = normalize(text)
+    found = _mentions(normalized, _INTERESTS)
+    if found:
+        return found[0][1]
+    return UNKNOWN if _DONT_KNOW.search(normalized) else None
 
 
-_NO_ALTERNANCE = re.compile(r"\b(pas d alternance|pas en alternance|sans alternance|pas l alternance|pas d apprentissage|pas de contrat pro)\b")
-_WANTS_ALTERNANCE = re.compile(r"\b(en alternance|l alternance|apprentissage|contrat pro)\b")
+_NO_ALTERNANCE = re.compile(r"\b(pas d alternance|pas en alternance|sans alternance|pas l alternance|pas une alternance|"
+                            r"pas d apprentissage|pas en apprentissage|pas de contrat pro\w*|alternance non|non a l alternance)\b")
+_WANTS_ALTERNANCE = re.compile(r"\b(alternance|alternant\w*|apprentissage|apprenti\w*|contrat pro\w*|contrat de professionnalisation)\b")
 
 
-def parse_wants_alternance(text: str) -> Answer:
+def parse_wants_alternance(text: str, answering: bool = False) -> Optional[bool]:
+    """True when the person asks for alternance, False for "pas d'alternance", else None.
+    When the alternance question is pending (``answering``), a plain yes or no answers it."""
     normalized = normalize(text)
     if _NO_ALTERNANCE.search(normalized):
         return False
-    if _WANTS_ALTERNANCE.search(normalized) and not re.search(r"\b(pas|non)\b", normalized):
+    wished = [m for m in _WANTS_ALTERNANCE.finditer(normalized) if not _negated(normalized, m.start())]
+    if wished and not _DONT_KNOW.search(normalized):
         return True
-    return None
+    return parse_yes_no(text) if answering else None
+
+
+_MONEY_WORDS = r"(paye\w*|remunere\w*|salaire|revenu\w*|gagner (ma vie|de l argent|des sous|un peu)|toucher (un|quelque))"
+
+
+def parse_must_be_paid(text: str, answering: bool = False) -> Optional[bool]:
+    """"je dois être payé(e)", "besoin d'un salaire" -> True; "pas besoin d'être rémunéré" -> False;
+    None otherwise. When the question is pending (``answering``), a plain yes or no answers it."""
+    normalized = normalize(text)
+    if re.search(rf"\b(pas besoin|pas obligatoire|pas necessaire|pas forcement|peux me passer|pas indispensable|pas oblige\w*)\b.*\b{_MONEY_WORDS}", normalized):
+        return False
+    if re.search(rf"\bsans {_MONEY_WORDS}.*\b(ca va|ca ira|pas grave|ok|possible)\b", normalized):
+        return False
+    if re.search(rf"\b(besoin|dois|doit|faut|obligatoire|necessaire|imperatif|oblige\w*|garder|veux|voudrais|aimerais|souhaite|prefere\w*)\b.*\b{_MONEY_WORDS}", normalized):
+        return True
+    return parse_yes_no(text) if answering else None
 
 
 # ---- a whole message ------------------------------------------------------------------------
 
-def extract_profile(text: str, requested: Optional[str] = None) -> Dict[str, Any]:
-    """Every piece of the profile the message gives, keyed by slot name.
+_MONEY_CONTEXT = re.compile(r"(€|\beuros?\b|\d ?k\b|\bk€|\bbudget\b|\bballes\b|\bmille\b|\bkeur\b)")
+_DURATION_CONTEXT = re.compile(r"\b(ans?|annees?|mois|semaines?|limite|peu importe|duree)\b")
+_FINANCING_CONTEXT = re.compile(r"\b(cpf|compte formation|employeur|region|transitions? pro|financ\w*|aides?|prise en charge|paie|paierait|paye(ra|rait)? (la|ma) formation|opco)\b")
+_INTEREST_CONTEXT = re.compile(r"\b(attir\w*|plai\w*|aime\w*|adore\w*|passionn\w*|interess\w*|prefere\w*|envie|evoluer|orienter|specialiser|motiv\w*|tente\w*|vers (le|la|les|l))\b")
 
-    Units tell the fields apart ("ans", "mois", "€"); a bare answer ("4000",
-    "oui", "un an") goes to the question just asked (``requested``).
+
+def extract_profile(text: str, requested: Optional[str] = None) -> Dict[str, Answer]:
+    """Every piece of the profile a message gives, keyed by slot name (situation, age,
+    diploma, budget_eur, max_duration_months, must_be_paid, financing, interest,
+    wants_alternance).
+
+    Units tell the fields apart: "ans" is an age (or a duration below MIN_AGE years),
+    "mois" a duration, "€"/"euros"/"k" a budget. A bare answer ("4000", "42", "oui",
+    "aucun") goes to the question just asked (``requested``); so does "je ne sais pas",
+    which never fills the other slots.
     """
     if not text or len(text) > 2000 or text.startswith("/"):
         return {}
-    found: Dict[str, Any] = {}
+    found: Dict[str, Answer] = {}
     normalized = normalize(text)
-    unknown = bool(_DONT_KNOW.search(normalized))
 
     def keep(slot: str, value: Answer) -> None:
-        # A "je ne sais pas" only answers the question asked, never the others.
         if value is not None and (value != UNKNOWN or slot == requested):
             found[slot] = value
 
     keep("situation", parse_situation(text))
     keep("age", parse_age(text, bare_number_is_age=requested == "age"))
     keep("diploma", parse_diploma(text, answering=requested == "diploma"))
-    money_context = requested == "budget_eur" or re.search(r"(€|\beuros?\b|\bk\b|budget|\bballes\b)", text.lower() + " " + normalized)
-    if money_context:
+    if requested == "budget_eur" or _MONEY_CONTEXT.search(text.lower() + " " + normalized):
         keep("budget_eur", parse_amount(text, bare_number_is_amount=requested == "budget_eur"))
-    if requested == "max_duration_months" or re.search(r"\b(ans?|annees?|mois|semaines?|limite|peu importe)\b", normalized):
-        duration = parse_duration_months(text, bare_number_unit="months" if requested == "max_duration_months" else None)
-        if not ("age" in found and requested != "max_duration_months" and not re.search(r"\b(mois|max|maximum|formation|duree|pendant)\b", normalized)):
-            keep("max_duration_months", duration)
-    paid = _paid_wish(normalized)
-    if paid is not None:
-        found["must_be_paid"] = paid
-    elif requested == "must_be_paid":
-        keep("must_be_paid", parse_yes_no(text))
-    keep("financing", parse_financing(text) if requested == "financing" or re.search(r"\b(cpf|employeur|region|france travail|pole emploi|financ\w*|aide)\b", normalized) else None)
-    if requested == "interest" or re.search(r"\b(attire|plait|aime|passionne|interesse|prefere|envie)\b", normalized):
+    if requested == "max_duration_months" or (_DURATION_CONTEXT.search(normalized) and requested != "age"):
+        keep("max_duration_months", parse_duration_months(text, "months" if requested == "max_duration_months" else None))
+    keep("must_be_paid", parse_must_be_paid(text, answering=requested == "must_be_paid"))
+    if requested == "financing" or _FINANCING_CONTEXT.search(normalized):
+        keep("financing", parse_financing(text, answering=requested == "financing"))
+    if requested == "interest" or _INTEREST_CONTEXT.search(normalized):
         keep("interest", parse_interest(text))
-    keep("wants_alternance", parse_wants_alternance(text))
-    if unknown and requested and requested not in found:
+    keep("wants_alternance", parse_wants_alternance(text, answering=requested == "wants_alternance"))
+    if requested and requested not in found and _DONT_KNOW.search(normalized):
         found[requested] = UNKNOWN
     return found
-
-
-def _paid_wish(normalized: str) -> Optional[bool]:
-    """"je dois être payé(e)", "besoin d'un salaire", "pas besoin d'être rémunéré"."""
-    money_words = r"(paye\w*|remunere\w*|salaire|revenu|gagner (ma vie|de l argent|des sous))"
-    if re.search(rf"\b(pas besoin|pas obligatoire|pas necessaire|pas forcement|peux me passer)\b.*\b{money_words}", normalized):
-        return False
-    if re.search(rf"\b(besoin|dois|doit|faut|obligatoire|necessaire|imperatif|oblige\w*|garder)\b.*\b{money_words}", normalized):
-        return True
-    if re.search(rf"\bsans {money_words}", normalized):
-        return False
-    return None

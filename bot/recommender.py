@@ -1,41 +1,79 @@
 """Recommends a training pathway from a person's profile, and explains why.
 
-Transparent scoring: hard constraints exclude a route (each with the reason),
-preferences add points (each with the reason). Unknown answers never exclude.
-Every figure shown comes from the knowledge base; ties follow a fixed order,
-so results are deterministic.
+Transparent scoring, route by route:
+
+* hard constraints exclude a route, with the reason (cost above the budget when no
+  financing can help, duration above the limit, no pay when pay is needed, age,
+  diploma and situation for the lycée and the ARM diploma);
+* softer ones (a financing could cover the gap, an access condition to check)
+  cost points, with the reason;
+* preferences (interest, situation, alternance) add points, with the reason.
+
+Unknown answers never exclude. Every figure shown comes from the knowledge base
+(the texts of its ranges, its min_age and max_age), none from this module. Ties
+follow TIE_ORDER, so the ranking is deterministic.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.knowledge import FinancingOption, KnowledgeBase, TrainingRoute
 from bot.parsing import NO_LIMIT, UNKNOWN
 from bot.reply import Button, Reply
 
 DIPLOMA_RANK = {"none": 0, "cap_bep": 1, "bac": 2, "bac2": 3}
+DIPLOMA_WORDS = {"none": "sans diplôme", "cap_bep": "CAP ou BEP", "bac": "bac", "bac2": "bac+2 ou plus"}
 INTEREST_WORDS = {
     "patient": "le contact avec les patients",
     "administration": "l'organisation et l'administratif",
-    "numerique": "le numérique et la e-santé",
+    "numerique": "le numérique en santé",
     "regulation": "la régulation des appels d'urgence",
 }
-SITUATION_WORDS = {"etudiant": "en études", "reconversion": "en reconversion ou en recherche d'emploi", "salarie": "en poste"}
-FINANCING_WORDS = {"cpf": "votre CPF", "employer": "votre employeur", "region": "une aide régionale", "france_travail": "France Travail"}
-DIGITAL_MOVE = "evolution_numerique"
-# Ties go to the most widely accessible route first (open to adults and young people alike).
-TIE_ORDER = (DIGITAL_MOVE, "formation_continue", "alternance", "lycee_pro", "formation_privee", "arm")
-# Age above which the lycée route (entered after the 3e) is not a realistic option.
-LYCEE_MAX_AGE = 20
+SITUATION_WORDS = {"etudiant": "en études", "reconversion": "en reconversion", "salarie": "en poste"}
+FINANCING_WORDS = {
+    "cpf": "votre CPF", "employer": "votre employeur", "region": "votre région",
+    "france_travail": "France Travail", "transitions_pro": "Transitions Pro",
+}
+# Which route is designed for which situation (the routes' `suits` facts say why).
+ROUTE_FOR_SITUATION = {"etudiant": "lycee_pro", "reconversion": "formation_continue", "salarie": "formation_continue"}
+# Routes whose entry condition addresses adults (see their `entry` fact).
+ADULT_ROUTES = ("formation_continue",)
 
-# Points: a preference weighs less than a need, a hard constraint excludes.
-INTEREST_POINTS = 3
-SITUATION_POINTS = 2
+DIGITAL_MOVE = "evolution_numerique"
+DIGITAL_MOVE_NAME = "Évoluer vers le numérique en santé (assistant médical numérique, référent e-santé)"
+# Facts of topics.yml the digital move is built from.
+DIGITAL_FACTS = ("digital_moves", "digital_title")
+# Ties go to the most widely accessible pathway first.
+TIE_ORDER = (DIGITAL_MOVE, "formation_continue", "alternance", "lycee_pro", "formation_privee", "arm")
+
+# Points: a need weighs more than a preference; a hard constraint excludes.
 PAID_POINTS = 4
+INTEREST_POINTS = 3
 WISH_POINTS = 3
+SITUATION_POINTS = 2
 FITS_BUDGET_POINTS = 1
+FINANCING_POINTS = 1
+# Regulation is offered by one route only: the wish is specific, so it counts double.
+SPECIFIC_INTEREST_FACTOR = 2
+SMALL_PENALTY = 1  # a condition to check
+GAP_PENALTY = 2  # a cost above the budget that a financing might cover
+
+MAX_TEXT_LENGTH = 900
+
+
+def as_number(value: Any) -> Optional[float]:
+    """A slot value as a number, or None for UNKNOWN, NO_LIMIT, None, booleans, text."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        return None
 
 
 def _known(value: Any) -> bool:
@@ -44,23 +82,42 @@ def _known(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class Profile:
-    situation: Optional[str] = None
-    age: Any = None
-    diploma: Optional[str] = None
-    budget_eur: Any = None
-    max_duration_months: Any = None
-    must_be_paid: Any = None
-    financing: Any = None
-    interest: Optional[str] = None
-    wants_alternance: Any = None
+    """What the person said; any field may be None (not asked) or UNKNOWN."""
+
+    situation: Optional[str] = None  # etudiant, reconversion, salarie
+    age: Any = None  # years
+    diploma: Optional[str] = None  # none, cap_bep, bac, bac2
+    budget_eur: Any = None  # euros; 0.0 = no budget
+    max_duration_months: Any = None  # months, or NO_LIMIT
+    must_be_paid: Any = None  # bool
+    financing: Any = None  # list of ids; [] = none at all
+    interest: Optional[str] = None  # patient, administration, numerique, regulation
+    wants_alternance: Any = None  # bool
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any]) -> "Profile":
-        return cls(**{name: slots.get(name) for name in cls.__dataclass_fields__})
+        return cls(**{f.name: slots.get(f.name) for f in fields(cls)})
+
+    @property
+    def age_years(self) -> Optional[float]:
+        return as_number(self.age)
+
+    @property
+    def budget(self) -> Optional[float]:
+        return as_number(self.budget_eur)
+
+    @property
+    def duration_limit(self) -> Optional[float]:
+        return None if self.max_duration_months == NO_LIMIT else as_number(self.max_duration_months)
 
     @property
     def financing_list(self) -> List[str]:
-        return list(self.financing) if isinstance(self.financing, list) else []
+        return [str(item) for item in self.financing] if isinstance(self.financing, list) else []
+
+    @property
+    def no_financing(self) -> bool:
+        """The person said they have no financing at all (not "I don't know")."""
+        return isinstance(self.financing, list) and not self.financing
 
 
 @dataclass
@@ -69,201 +126,310 @@ class Recommendation:
     name: str
     score: float = 0.0
     excluded: bool = False
-    reasons: List[str] = field(default_factory=list)
-    blockers: List[str] = field(default_factory=list)
+    reasons: List[str] = field(default_factory=list)  # in its favour
+    blockers: List[str] = field(default_factory=list)  # against it (excluding or not)
     cost: str = ""
     duration: str = ""
     certification: str = ""
-    financing: List[str] = field(default_factory=list)
+    financing: List[str] = field(default_factory=list)  # names of the options open to this person
     next_steps: List[str] = field(default_factory=list)
-    sources: Tuple[str, ...] = ()
+    suits: str = ""  # whom it suits, for when the profile says too little to give reasons
+    sources: Tuple[str, ...] = ()  # source ids
+    source_names: List[str] = field(default_factory=list)  # short citations
 
     def card(self) -> Dict[str, Any]:
+        """The web card's view of it."""
         return {
-            "id": self.id, "name": self.name, "cost": self.cost, "duration": self.duration,
-            "certification": self.certification, "reasons": self.reasons + self.blockers,
-            "financing": self.financing, "next_steps": self.next_steps,
+            "id": self.id, "name": self.name, "score": self.score, "excluded": self.excluded,
+            "cost": self.cost, "duration": self.duration, "certification": self.certification,
+            "reasons": self.reasons or [self.suits], "cautions": self.blockers, "financing": self.financing,
+            "next_steps": self.next_steps, "sources": self.source_names,
         }
 
 
-def _applicable_financing(route: TrainingRoute, profile: Profile, kb: KnowledgeBase) -> List[FinancingOption]:
+def applicable_financing(route: TrainingRoute, profile: Profile, kb: KnowledgeBase) -> List[FinancingOption]:
+    """The route's financing options open to this person's situation; those they named first."""
     options = [kb.financing[i] for i in route.financing]
     if _known(profile.situation):
         options = [o for o in options if profile.situation in o.situations]
-    mentioned = profile.financing_list
-    # What the person said they can use comes first.
-    return sorted(options, key=lambda o: (o.id not in mentioned, route.financing.index(o.id)))
+    named = profile.financing_list
+    return sorted(options, key=lambda o: (o.id not in named, route.financing.index(o.id)))
 
 
-def _score_route(route: TrainingRoute, profile: Profile, kb: KnowledgeBase) -> Recommendation:
-    rec = Recommendation(
-        id=route.id, name=route.name, cost=route.cost.text, duration=route.duration.text,
-        certification=route.certification.text,
-        next_steps=[s.text for s in route.next_steps],
-        sources=tuple(dict.fromkeys(route.cost.sources + route.duration.sources + route.certification.sources)),
-    )
-    options = _applicable_financing(route, profile, kb)
-    rec.financing = [o.name for o in options]
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
-    def exclude(reason: str) -> None:
-        rec.excluded = True
-        rec.blockers.append(reason)
 
-    # --- hard constraints ------------------------------------------------------------------
-    age = float(profile.age) if _known(profile.age) else None
-    if route.id == "lycee_pro":
-        if profile.situation in ("reconversion", "salarie") or (age is not None and age > LYCEE_MAX_AGE):
-            exclude("Le lycée professionnel s'adresse aux élèves qui sortent de 3e, pas aux adultes.")
-        elif _known(profile.diploma) and DIPLOMA_RANK.get(profile.diploma, 0) >= DIPLOMA_RANK["bac"]:
-            rec.score -= SITUATION_POINTS
-            rec.blockers.append("Vous avez déjà le bac : un bac pro vous ferait repartir en arrière.")
-    if route.min_age is not None and age is not None and age < route.min_age:
-        exclude(f"Il faut avoir au moins {route.min_age} ans pour y entrer.")
-    if route.required_diploma and _known(profile.diploma):
-        if DIPLOMA_RANK.get(profile.diploma, 0) < DIPLOMA_RANK[route.required_diploma]:
-            if profile.situation in ("salarie", "reconversion"):
-                rec.score -= SITUATION_POINTS
-                rec.blockers.append(f"Sans le bac, l'accès reste possible sous conditions : {route.entry.text}")
+def _only_paid_route(kb: KnowledgeBase) -> bool:
+    return sum(1 for r in kb.routes.values() if r.paid_while_training) == 1
+
+
+class _Scorer:
+    """Scores one route for one profile, collecting the reasons as it goes."""
+
+    def __init__(self, route: TrainingRoute, profile: Profile, kb: KnowledgeBase):
+        self.route, self.profile, self.kb = route, profile, kb
+        self.options = applicable_financing(route, profile, kb)
+        self.weighted_reasons: List[Tuple[float, str]] = []
+        sources = route.cost.sources + route.duration.sources + route.certification.sources + route.entry.sources
+        self.rec = Recommendation(
+            id=route.id, name=route.name, cost=route.cost.text, duration=route.duration.text,
+            certification=route.certification.text, financing=[o.name for o in self.options],
+            next_steps=[step.text for step in route.next_steps], suits=route.suits[0].text,
+            sources=tuple(dict.fromkeys(sources + route.suits[0].sources)),
+        )
+
+    def exclude(self, reason: str) -> None:
+        self.rec.excluded = True
+        self.rec.blockers.append(reason)
+
+    def penalise(self, points: float, reason: str) -> None:
+        self.rec.score -= points
+        self.rec.blockers.append(reason)
+
+    def reward(self, points: float, reason: str) -> None:
+        self.rec.score += points
+        self.weighted_reasons.append((points, reason))
+
+    def score(self) -> Recommendation:
+        self.entry_conditions()
+        self.budget()
+        self.duration()
+        self.pay()
+        self.preferences()
+        # The weightiest reasons first (a stable sort keeps the order of equals): the reply shows two.
+        self.rec.reasons = [reason for _, reason in sorted(self.weighted_reasons, key=lambda item: -item[0])]
+        self.rec.source_names = self.kb.source_names(self.rec.sources)
+        return self.rec
+
+    # --- hard constraints -----------------------------------------------------------------
+    def entry_conditions(self) -> None:
+        route, profile = self.route, self.profile
+        age = profile.age_years
+        if route.id == "lycee_pro" and profile.situation in ("reconversion", "salarie"):
+            self.exclude(f"Le lycée professionnel ne correspond pas à votre situation : {route.entry.text}")
+        elif route.id == "lycee_pro" and _known(profile.diploma) and DIPLOMA_RANK.get(profile.diploma, 0) >= DIPLOMA_RANK["bac"]:
+            self.penalise(SITUATION_POINTS, "Vous avez déjà le bac : un bac pro ne vous ferait pas avancer.")
+        if route.min_age is not None and age is not None and age < route.min_age:
+            self.exclude(f"Il faut avoir au moins {route.min_age} ans pour y entrer.")
+        if route.max_age is not None and age is not None and age > route.max_age:
+            self.exclude(f"Elle est ouverte jusqu'à {route.max_age} ans.")
+        required = route.required_diploma
+        if required and _known(profile.diploma) and DIPLOMA_RANK.get(profile.diploma, 0) < DIPLOMA_RANK[required]:
+            if profile.situation == "etudiant":
+                self.exclude(f"Conditions d'accès que vous ne remplissez pas encore : {route.entry.text}")
             else:
-                exclude(f"Conditions d'accès : {route.entry.text}")
-    budget = profile.budget_eur
-    if isinstance(budget, (int, float)) and not isinstance(budget, bool) and route.cost.minimum is not None:
-        if route.cost.minimum > budget:
-            helpers = [o.name for o in options if o.id in profile.financing_list]
-            if helpers:
-                rec.score -= 1
-                rec.reasons.append(f"Son coût ({route.cost.text}) dépasse votre budget, mais {helpers[0]} peut compléter.")
+                # Adults may have other ways in (the ARM diploma also admits three years of experience).
+                self.penalise(SMALL_PENALTY, f"Conditions d'accès à vérifier dans votre cas : {route.entry.text}")
+
+    def budget(self) -> None:
+        budget, cost = self.profile.budget, self.route.cost
+        if budget is None:
+            return
+        if cost.minimum is None:
+            # The sources give no price: say so rather than guess, without ruling it out.
+            self.penalise(SMALL_PENALTY, f"Vérifiez son coût, {cost.text}.")
+            return
+        if cost.minimum <= budget:
+            # The figures are on the "Coût" line of the reply and in the card: the reasons do not repeat them.
+            if cost.maximum == 0:
+                self.reward(FITS_BUDGET_POINTS, "Elle ne vous coûte rien : votre budget n'est pas un obstacle.")
+            elif cost.maximum is not None and cost.maximum <= budget:
+                self.reward(FITS_BUDGET_POINTS, "Son coût tient dans votre budget.")
             else:
-                exclude(f"Son coût ({route.cost.text}) dépasse votre budget.")
-        elif route.cost.maximum is not None and route.cost.maximum <= budget:
-            rec.score += FITS_BUDGET_POINTS
-            rec.reasons.append(f"Elle tient dans votre budget : {route.cost.text}.")
-    limit = profile.max_duration_months
-    if isinstance(limit, (int, float)) and not isinstance(limit, bool) and route.duration.minimum is not None:
-        if route.duration.minimum > limit:
-            exclude(f"Elle dure plus longtemps que ce que vous pouvez y consacrer ({route.duration.text}).")
+                self.reward(FITS_BUDGET_POINTS, "Son coût peut tenir dans votre budget, selon l'organisme choisi.")
+            return
+        named = [o for o in self.options if o.id in self.profile.financing_list]
+        if named:
+            self.penalise(SMALL_PENALTY, f"Son coût dépasse votre budget, mais {FINANCING_WORDS.get(named[0].id, named[0].name)} peut couvrir la différence.")
+        elif self.options and not self.profile.no_financing:
+            names = ", ".join(o.name for o in self.options[:2])
+            self.penalise(GAP_PENALTY, f"Son coût dépasse votre budget ; un financement pourrait couvrir la différence : {names}.")
         else:
-            rec.reasons.append(f"Sa durée vous convient : {route.duration.text}.")
-    if profile.must_be_paid is True:
+            self.exclude("Son coût dépasse votre budget, sans financement possible pour compléter.")
+
+    def duration(self) -> None:
+        limit, duration = self.profile.duration_limit, self.route.duration
+        if limit is None or duration.minimum is None:
+            return
+        if duration.minimum > limit:
+            self.exclude("Elle dure plus longtemps que le temps dont vous disposez.")
+        else:
+            self.reward(0, "Sa durée entre dans le temps dont vous disposez.")
+
+    def pay(self) -> None:
+        route, profile = self.route, self.profile
+        if profile.must_be_paid is not True:
+            return
         if route.paid_while_training:
-            rec.score += PAID_POINTS
-            rec.reasons.insert(0, "Vous avez besoin d'un revenu pendant la formation : l'alternance est rémunérée, et l'employeur paie aussi la formation.")
-        elif profile.situation == "salarie" and "transitions_pro" in route.financing:
-            rec.score -= 1
-            rec.reasons.append(f"Pour garder votre salaire : {kb.financing['transitions_pro'].name}, sous conditions d'ancienneté.")
+            only = "c'est la seule voie rémunérée" if _only_paid_route(self.kb) else "c'est une voie rémunérée"
+            self.reward(PAID_POINTS, f"Vous avez besoin d'un revenu pendant la formation : {only}.")
+            return
+        open_ids = [o.id for o in self.options]
+        if "alternance" in open_ids and profile.wants_alternance is not False:
+            self.penalise(SMALL_PENALTY, f"Elle n'est pas rémunérée en soi, mais peut se préparer sous {_lower_first(self.kb.financing['alternance'].name)}, avec un salaire, si vous trouvez un employeur.")
+        elif "transitions_pro" in open_ids and "transitions_pro" in self.kb.financing:
+            self.penalise(SMALL_PENALTY, f"Elle n'est pas rémunérée, mais un {_lower_first(self.kb.financing['transitions_pro'].name)} peut maintenir votre salaire, sous conditions d'ancienneté.")
         else:
-            exclude("Vous avez besoin d'un revenu pendant la formation, ce que cette voie ne prévoit pas.")
-    if profile.wants_alternance is False and route.id == "alternance":
-        exclude("Vous ne souhaitez pas suivre une formation en alternance.")
+            self.exclude("Elle n'est pas rémunérée, or vous avez besoin d'un revenu pendant la formation.")
 
-    # --- preferences -------------------------------------------------------------------------
-    if profile.wants_alternance is True and route.id == "alternance":
-        rec.score += WISH_POINTS
-        rec.reasons.append("Vous souhaitez apprendre en alternance.")
-    if _known(profile.interest) and profile.interest in route.interests:
-        points = INTEREST_POINTS * (2 if profile.interest == "regulation" else 1)
-        rec.score += points
-        rec.reasons.append(f"Elle correspond à ce qui vous attire : {INTEREST_WORDS.get(profile.interest, profile.interest)}.")
-    if profile.situation == "etudiant" and route.id == "lycee_pro" and not rec.excluded:
-        rec.score += SITUATION_POINTS
-        rec.reasons.insert(0, "C'est la voie prévue pour les jeunes après la 3e.")
-    if profile.situation in ("reconversion", "salarie") and route.id == "formation_continue":
-        rec.score += SITUATION_POINTS
-        rec.reasons.insert(0, "Elle est conçue pour les adultes qui se reconvertissent ou évoluent.")
-    if any(o.id in profile.financing_list for o in options):
-        rec.score += 1
-    return rec
+    # --- preferences ---------------------------------------------------------------------------
+    def preferences(self) -> None:
+        route, profile = self.route, self.profile
+        if route.id == "alternance":
+            if profile.wants_alternance is False:
+                self.exclude("Vous ne souhaitez pas vous former en alternance.")
+            elif profile.wants_alternance is True:
+                self.reward(WISH_POINTS, "Vous souhaitez vous former en alternance.")
+        if _known(profile.interest) and profile.interest in route.interests:
+            specific = all(profile.interest not in r.interests for r in self.kb.routes.values() if r.id != route.id)
+            points = INTEREST_POINTS * (SPECIFIC_INTEREST_FACTOR if specific else 1)
+            self.reward(points, f"Elle correspond à ce qui vous attire : {INTEREST_WORDS.get(profile.interest, profile.interest)}.")
+        if ROUTE_FOR_SITUATION.get(profile.situation or "") == route.id and not self.rec.excluded:
+            self.reward(SITUATION_POINTS, route.suits[0].text)
+        if route.id in ADULT_ROUTES and profile.situation == "etudiant":
+            self.penalise(SMALL_PENALTY, f"Elle vise d'abord les adultes : {route.entry.text}")
+        named = [o for o in self.options if o.id in profile.financing_list]
+        if named:
+            said = FINANCING_WORDS.get(named[0].id, named[0].name)
+            if any(said in reason for reason in self.rec.blockers):
+                self.rec.score += FINANCING_POINTS  # already said: "... mais votre CPF peut couvrir la différence"
+            else:
+                self.reward(FINANCING_POINTS, f"{said[:1].upper()}{said[1:]} peut la financer.")
 
 
-def _digital_move(profile: Profile, kb: KnowledgeBase) -> Optional[Recommendation]:
-    """For employees drawn to digital tools: move towards the digital side of the job."""
+def _digital_move(base: Recommendation, profile: Profile, kb: KnowledgeBase) -> Optional[Recommendation]:
+    """Employed people drawn to digital tools: aim at the digital side of the job, through the
+    training of ``base`` (formation continue), whose constraints it inherits."""
     if profile.situation != "salarie" or profile.interest != "numerique":
         return None
-    moves, title, skills = kb.fact("digital_moves"), kb.fact("digital_title"), kb.fact("digital_skills")
-    base = kb.routes["formation_continue"]
-    rec = Recommendation(
-        id=DIGITAL_MOVE,
-        name="Évoluer vers le numérique en santé (assistant médical numérique, référent e-santé)",
-        score=INTEREST_POINTS + SITUATION_POINTS + 1,
-        reasons=[
-            "Vous êtes en poste et le numérique vous attire : votre expérience est un atout pour le versant numérique du métier.",
-            moves.text,
-        ],
-        cost=f"celui de la formation choisie, par exemple en formation continue : {base.cost.text}",
-        duration=f"selon la formation, par exemple {base.duration.text}",
-        certification=title.text,
-        financing=[o.name for o in _applicable_financing(base, profile, kb)],
-        next_steps=[base.next_steps[0].text, skills.text],
-        sources=tuple(dict.fromkeys(moves.sources + title.sources + skills.sources + base.cost.sources)),
+    try:
+        moves, title = (kb.fact(fact_id) for fact_id in DIGITAL_FACTS)
+    except KeyError:
+        return None  # the knowledge base no longer states it: say nothing
+    sources = tuple(dict.fromkeys(moves.sources + title.sources + base.sources))
+    return Recommendation(
+        id=DIGITAL_MOVE, name=DIGITAL_MOVE_NAME,
+        score=base.score + FINANCING_POINTS,  # just above the plain training when both fit
+        excluded=base.excluded,
+        reasons=["Vous êtes en poste et le numérique vous attire.", moves.text]
+        + [r for r in base.reasons if not r.startswith("Elle correspond")],
+        blockers=list(base.blockers),
+        cost=base.cost, duration=base.duration, certification=title.text,
+        financing=list(base.financing), next_steps=list(base.next_steps), suits=moves.text,
+        sources=sources, source_names=kb.source_names(sources),
     )
-    return rec
+
+
+def _rank_key(rec: Recommendation) -> Tuple[Any, ...]:
+    # Fitting routes by score; when nothing fits, the least constrained route first.
+    return (rec.excluded, len(rec.blockers) if rec.excluded else 0, -rec.score, len(rec.blockers), TIE_ORDER.index(rec.id))
 
 
 def recommend(profile: Profile, kb: KnowledgeBase) -> List[Recommendation]:
-    """Every pathway, best first: the excluded ones last, ties in TIE_ORDER."""
-    results = [_score_route(route, profile, kb) for route in kb.routes.values()]
-    move = _digital_move(profile, kb)
-    if move:
-        results.insert(0, move)
-    return sorted(results, key=lambda r: (r.excluded, -r.score, len(r.blockers), TIE_ORDER.index(r.id)))
+    """Every pathway, best first; the excluded ones last, the least constrained of them first."""
+    results = {route.id: _Scorer(route, profile, kb).score() for route in kb.routes.values()}
+    move = _digital_move(results["formation_continue"], profile, kb) if "formation_continue" in results else None
+    ranked = list(results.values()) + ([move] if move else [])
+    return sorted(ranked, key=_rank_key)
 
 
 # --- the reply ----------------------------------------------------------------------------------
 
+def _euros(amount: float) -> str:
+    return f"{int(amount):,} €".replace(",", " ")
+
+
+def _months(months: float) -> str:
+    if months % 12 == 0:
+        years = int(months // 12)
+        return "un an" if years == 1 else f"{years} ans"
+    return f"{months:g} mois".replace(".", ",")
+
+
 def recap(profile: Profile) -> str:
-    """What the person said, in a few words, so that they can correct it."""
+    """What the person said, in a few words, so that they can correct it ("" if nothing)."""
     parts: List[str] = []
     if _known(profile.situation):
-        parts.append(SITUATION_WORDS.get(profile.situation, profile.situation))
-    if _known(profile.age):
-        parts.append(f"{int(float(profile.age))} ans")
-    if isinstance(profile.budget_eur, (int, float)) and not isinstance(profile.budget_eur, bool):
-        parts.append("pas de budget" if profile.budget_eur == 0 else f"budget {int(profile.budget_eur):,} €".replace(",", " "))
+        parts.append(SITUATION_WORDS.get(profile.situation, str(profile.situation)))
+    if profile.age_years is not None:
+        parts.append(f"{int(profile.age_years)} ans")
+    if _known(profile.diploma):
+        parts.append(DIPLOMA_WORDS.get(profile.diploma, str(profile.diploma)))
+    if profile.budget is not None:
+        parts.append("pas de budget" if profile.budget == 0 else f"budget {_euros(profile.budget)}")
     if profile.max_duration_months == NO_LIMIT:
         parts.append("pas de limite de durée")
-    elif isinstance(profile.max_duration_months, (int, float)) and not isinstance(profile.max_duration_months, bool):
-        months = float(profile.max_duration_months)
-        parts.append(f"{int(months)} mois au plus" if months % 12 else f"{int(months // 12)} an{'s' if months >= 24 else ''} au plus")
+    elif profile.duration_limit is not None:
+        parts.append(f"{_months(profile.duration_limit)} maximum")
     if profile.must_be_paid is True:
         parts.append("besoin d'un revenu pendant la formation")
     elif profile.must_be_paid is False:
-        parts.append("pas besoin d'un revenu pendant la formation")
-    if profile.financing_list:
+        parts.append("pas besoin de revenu pendant la formation")
+    if profile.no_financing:
+        parts.append("aucun financement")
+    elif profile.financing_list:
         parts.append("financement : " + ", ".join(FINANCING_WORDS.get(f, f) for f in profile.financing_list))
     if profile.wants_alternance is False:
         parts.append("pas d'alternance")
+    elif profile.wants_alternance is True:
+        parts.append("envie d'alternance")
     if _known(profile.interest):
-        parts.append("intérêt : " + INTEREST_WORDS.get(profile.interest, profile.interest))
+        parts.append("intérêt : " + INTEREST_WORDS.get(profile.interest, str(profile.interest)))
     return ", ".join(parts)
 
 
-def format_recommendation(profile: Profile, recommendations: List[Recommendation], kb: KnowledgeBase) -> Reply:
-    top = recommendations[0]
-    alternatives = [r for r in recommendations[1:] if not r.excluded][:2]
+def _alternative_line(rec: Recommendation) -> str:
+    # The first clause of the duration is enough on one line; the card has the whole text.
+    return f"{rec.name} — {re.split(r',| [(]', rec.duration)[0]}"
+
+
+def _compose(top: Recommendation, alternatives: Sequence[Recommendation], said: str, brevity: int) -> str:
+    """The bubble's text; each level of ``brevity`` drops a detail the card still shows
+    (1: the certification, 2: the second alternative and third financing, 3: the alternatives,
+    4: the second reason)."""
     lines: List[str] = []
     if top.excluded:
-        lines.append("Aucune voie ne remplit toutes vos conditions. La moins contraignante pour vous :")
-        lines.append(f"➜ {top.name}. {top.blockers[0]}")
+        lines.append("Je préfère être honnête : aucune voie ne remplit toutes vos conditions.")
+        lines.append(" ".join([f"La moins contraignante pour vous : {top.name}.", top.blockers[0]] + top.reasons[:1]))
     else:
-        lines.append(f"Mon conseil : {top.name}.")
-        lines.append(" ".join(top.reasons[:2]))
-    lines.append(f"Coût : {top.cost}. Durée : {top.duration}.")
+        lines.append(f"Je vous conseille : {top.name}.")
+        lines.append(" ".join(top.reasons[:2 if brevity < 4 else 1] + top.blockers[:1])
+                     or f"Sans en savoir plus sur vous, voici une voie ouverte à beaucoup de profils. {top.suits}")
+    facts = f"Coût : {top.cost}. Durée : {top.duration}."
+    if brevity < 1:
+        facts += f" Certification : {top.certification}."
+    lines.append(facts)
     if top.financing:
-        lines.append("Pour la financer : " + ", ".join(top.financing[:3]) + ".")
+        lines.append("Pour la financer : " + ", ".join(top.financing[:3 if brevity < 2 else 2]) + ".")
     if top.next_steps:
         lines.append(f"Première étape : {top.next_steps[0]}")
-    if alternatives:
-        lines.append("Autres pistes : " + " ; ".join(f"{r.name} ({r.cost})" for r in alternatives) + ".")
-    if top.excluded or not alternatives:
-        lines.append("Un conseiller peut vous aider à trouver une solution adaptée.")
-    said = recap(profile)
+    shown = alternatives[:2 if brevity < 2 else 1 if brevity < 3 else 0]
+    if shown:
+        lines.append("Autres pistes : " + " ; ".join(_alternative_line(r) for r in shown) + ".")
+    if top.excluded or top.blockers:
+        lines.append("Un conseiller peut vous aider à y voir clair.")
     if said:
-        lines.append(f"Vous m'avez dit : {said}. Si c'est inexact, corrigez-moi (par exemple « en fait, mon budget est de 3 000 € »).")
+        lines.append(f"Vous m'avez dit : {said}. Une erreur ? Corrigez-moi, j'adapte mon conseil.")
+    return "\n".join(lines)
+
+
+def format_recommendation(profile: Profile, recommendations: List[Recommendation], kb: KnowledgeBase) -> Reply:
+    """The chat bubble (at most about MAX_TEXT_LENGTH characters), the web card and the buttons."""
+    top = recommendations[0]
+    alternatives = [r for r in recommendations[1:] if not r.excluded][:2]
+    said = recap(profile)
+    # The card keeps every detail; the bubble drops some until it stays readable.
+    for brevity in range(5):
+        text = _compose(top, alternatives, said, brevity)
+        if len(text) <= MAX_TEXT_LENGTH:
+            break
     custom = {
         "type": "pathway_recommendation",
         "top": top.card(),
         "alternatives": [r.card() for r in alternatives],
-        "profile": {name: getattr(profile, name) for name in Profile.__dataclass_fields__},
+        "nothing_fits": top.excluded,
+        "profile": {f.name: getattr(profile, f.name) for f in fields(Profile)},
         "disclaimer": kb.disclaimer.text,
     }
     buttons = (
@@ -272,4 +438,4 @@ def format_recommendation(profile: Profile, recommendations: List[Recommendation
         Button.for_intent(kb.topic_labels.get("request_human", "Parler à un conseiller"), "request_human"),
     )
     sources = tuple(dict.fromkeys(top.sources + tuple(s for r in alternatives for s in r.sources)))
-    return Reply(text="\n".join(lines), buttons=buttons, custom=custom, sources=sources)
+    return Reply(text=text, buttons=buttons, custom=custom, sources=sources)

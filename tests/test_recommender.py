@@ -1,95 +1,266 @@
-"""Table-driven personas: the expected top pathway and the reasons it must give."""
+"""Table-driven personas: the expected top pathway, the words its reply must give, the routes it must rule out."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Set
 
 import pytest
 
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase
 from bot.parsing import NO_LIMIT, UNKNOWN
-from bot.recommender import Profile, format_recommendation, recommend
+from bot.recommender import DIGITAL_MOVE, MAX_TEXT_LENGTH, Profile, Recommendation, format_recommendation, recommend
 
-# (name, profile, expected top, words its text must contain)
-PERSONAS: List[tuple] = [
-    ("lycéen sans budget", dict(situation="etudiant", age=15, diploma="none", budget_eur=0.0), "lycee_pro", ["3e"]),
-    ("collégienne attirée par les patients", dict(situation="etudiant", age=14, interest="patient"), "lycee_pro", ["patients"]),
-    ("lycéen qui a tout inconnu", dict(situation="etudiant", age=UNKNOWN, budget_eur=UNKNOWN, max_duration_months=UNKNOWN), "lycee_pro", ["3e"]),
-    ("demandeur d'emploi qui doit être payé", dict(situation="reconversion", age=34, diploma="bac", budget_eur=0.0, must_be_paid=True), "alternance", ["revenu"]),
-    ("étudiante qui doit être payée", dict(situation="etudiant", age=19, diploma="bac", must_be_paid=True), "alternance", ["revenu"]),
-    ("salariée CPF un an sans alternance", dict(situation="salarie", budget_eur=5000.0, financing=["cpf"], max_duration_months=12.0, wants_alternance=False), "formation_continue", ["adultes"]),
-    ("salarié sans contrainte", dict(situation="salarie", max_duration_months=NO_LIMIT), "formation_continue", ["adultes"]),
-    ("reconversion avec 6000 €", dict(situation="reconversion", budget_eur=6000.0, must_be_paid=False), "formation_continue", ["budget"]),
-    ("régulation avec le bac", dict(situation="reconversion", age=30, diploma="bac", interest="regulation"), "arm", ["régulation"]),
-    ("lycéenne de 18 ans attirée par la régulation", dict(situation="etudiant", age=18, diploma="bac", interest="regulation"), "arm", ["régulation"]),
-    ("régulation à 17 ans", dict(situation="etudiant", age=17, diploma="none", interest="regulation"), "lycee_pro", ["3e"]),
-    ("régulation sans bac, étudiant", dict(situation="etudiant", age=19, diploma="cap_bep", interest="regulation", must_be_paid=True), "alternance", ["revenu"]),
-    ("salarié numérique", dict(situation="salarie", interest="numerique", financing=["cpf"]), "evolution_numerique", ["numérique"]),
-    ("demandeur d'emploi numérique", dict(situation="reconversion", interest="numerique", budget_eur=3000.0), "formation_continue", ["numérique"]),
-    ("veut l'alternance", dict(situation="reconversion", wants_alternance=True), "alternance", ["alternance"]),
-    ("budget sous tous les coûts sans financement", dict(situation="reconversion", budget_eur=1000.0, financing=[]), "alternance", ["budget"]),
-    ("budget faible mais CPF", dict(situation="salarie", budget_eur=1000.0, financing=["cpf"], wants_alternance=False), "formation_continue", ["CPF"]),
-    ("budget large, pressé", dict(situation="salarie", budget_eur=10000.0, max_duration_months=6.0, wants_alternance=False, interest="administration"), "formation_continue", ["durée"]),
-    ("tout inconnu", dict(), "formation_continue", ["Formation continue"]),
-    ("payé mais pas d'alternance, salarié", dict(situation="salarie", must_be_paid=True, wants_alternance=False), "formation_continue", ["Transitions Pro"]),
-    ("adulte de 45 ans sans situation", dict(age=45, budget_eur=0.0), "alternance", ["budget"]),
-    ("souhaits contradictoires: payé, pas d'alternance, demandeur", dict(situation="reconversion", must_be_paid=True, wants_alternance=False), None, ["conseiller"]),
-    ("trois mois, rien ne rentre", dict(situation="reconversion", max_duration_months=3.0), None, ["Aucune voie"]),
-    ("bac+2 salariée administratif", dict(situation="salarie", diploma="bac2", interest="administration", budget_eur=4000.0, financing=["employer"]), "formation_continue", ["employeur"]),
+
+@dataclass(frozen=True)
+class Persona:
+    name: str
+    slots: Dict[str, Any]
+    top: Optional[str]  # None: nothing fits, the reply must say so
+    says: List[str]  # words the reply's text must contain (case-insensitive)
+    rules_out: Dict[str, str] = field(default_factory=dict)  # route -> word of the reason it is excluded
+
+
+PERSONAS = [
+    # --- students ---------------------------------------------------------------------------------
+    Persona("lycéen sans budget", dict(situation="etudiant", age=15, diploma="none", budget_eur=0.0),
+            "lycee_pro", ["collégiens", "gratuit"], {"arm": "18 ans"}),
+    Persona("collégienne attirée par les patients", dict(situation="etudiant", age=14, interest="patient"),
+            "lycee_pro", ["contact avec les patients"]),
+    Persona("lycéen qui ne sait rien encore", dict(situation="etudiant", age=UNKNOWN, budget_eur=UNKNOWN, max_duration_months=UNKNOWN),
+            "lycee_pro", ["collégiens"]),
+    Persona("élève avec un CAP, sans budget", dict(situation="etudiant", age=17, diploma="cap_bep", budget_eur=0.0, interest="patient"),
+            "lycee_pro", ["gratuit"]),
+    Persona("étudiante qui doit être payée", dict(situation="etudiant", age=19, diploma="bac", must_be_paid=True),
+            "alternance", ["rémunér"], {"lycee_pro": "rémunér"}),
+    Persona("étudiante de 18 ans attirée par la régulation", dict(situation="etudiant", age=18, diploma="bac", interest="regulation"),
+            "arm", ["régulation des appels d'urgence", "1 470 heures"]),
+    Persona("trop jeune pour l'ARM", dict(situation="etudiant", age=17, diploma="none", interest="regulation"),
+            "lycee_pro", ["collégiens"], {"arm": "18 ans"}),
+    Persona("pas de bac pour l'ARM, étudiant payé", dict(situation="etudiant", age=19, diploma="cap_bep", interest="regulation", must_be_paid=True),
+            "alternance", ["rémunér"], {"arm": "Conditions d'accès"}),
+    Persona("étudiant bachelier attiré par le numérique, sans budget", dict(situation="etudiant", age=20, diploma="bac", budget_eur=0.0, interest="numerique"),
+            "alternance", ["budget"]),
+    # --- job seekers and career changers ---------------------------------------------------------
+    Persona("demandeur d'emploi qui doit être payé", dict(situation="reconversion", age=34, diploma="bac", budget_eur=0.0, must_be_paid=True, financing=["france_travail"]),
+            "alternance", ["rémunér", "sans frais"], {"formation_continue": "rémunér", "lycee_pro": "situation"}),
+    Persona("reconversion avec 6 000 €", dict(situation="reconversion", budget_eur=6000.0, must_be_paid=False),
+            "formation_continue", ["budget", "3 000 € à 6 000 €"]),
+    Persona("reconversion attirée par la régulation, avec le bac", dict(situation="reconversion", age=30, diploma="bac", interest="regulation"),
+            "arm", ["régulation"]),
+    Persona("adulte sans bac attiré par la régulation", dict(situation="reconversion", age=40, diploma="cap_bep", interest="regulation"),
+            "arm", ["Conditions d'accès", "expérience"]),
+    Persona("demandeur d'emploi attiré par le numérique", dict(situation="reconversion", interest="numerique", budget_eur=3000.0),
+            "formation_continue", ["numérique"]),
+    Persona("veut l'alternance", dict(situation="reconversion", wants_alternance=True),
+            "alternance", ["alternance"]),
+    Persona("budget sous tous les coûts, aucun financement", dict(situation="reconversion", budget_eur=1000.0, financing=[]),
+            "alternance", ["budget"], {"formation_continue": "dépasse votre budget", "formation_privee": "dépasse votre budget"}),
+    Persona("sans budget, financement pas encore connu", dict(situation="reconversion", budget_eur=0.0, interest="patient", financing=UNKNOWN),
+            "alternance", ["budget"]),
+    Persona("souhaits contradictoires : payé mais pas d'alternance", dict(situation="reconversion", must_be_paid=True, wants_alternance=False),
+            None, ["honnête", "conseiller"], {"alternance": "alternance", "formation_continue": "rémunér"}),
+    Persona("trois mois devant soi : rien ne rentre", dict(situation="reconversion", max_duration_months=3.0),
+            None, ["aucune voie", "conseiller"], {"formation_continue": "dure plus longtemps", "alternance": "dure plus longtemps"}),
+    Persona("rien ne rentre : ni budget, ni financement, ni temps, besoin d'un revenu",
+            dict(situation="reconversion", budget_eur=0.0, financing=[], must_be_paid=True, max_duration_months=2.0),
+            None, ["honnête", "conseiller"]),
+    # --- employees ----------------------------------------------------------------------------------
+    Persona("salariée avec CPF, un an, sans alternance", dict(situation="salarie", budget_eur=5000.0, financing=["cpf"], max_duration_months=12.0, wants_alternance=False),
+            "formation_continue", ["adultes", "3 000 € à 6 000 €", "CPF"], {"alternance": "alternance"}),
+    Persona("salarié sans contrainte de durée", dict(situation="salarie", max_duration_months=NO_LIMIT),
+            "formation_continue", ["adultes"]),
+    Persona("petit budget mais CPF", dict(situation="salarie", budget_eur=1000.0, financing=["cpf"], wants_alternance=False),
+            "formation_continue", ["CPF", "différence"]),
+    Persona("gros budget, pressée", dict(situation="salarie", budget_eur=10000.0, max_duration_months=6.0, wants_alternance=False, interest="administration"),
+            "formation_continue", ["durée"], {"arm": "dure plus longtemps", "lycee_pro": "situation"}),
+    Persona("payé sans alternance, salarié", dict(situation="salarie", must_be_paid=True, wants_alternance=False),
+            "formation_continue", ["Transitions Pro"], {"alternance": "alternance"}),
+    Persona("salariée bac+2 attirée par l'administratif, aidée par son employeur", dict(situation="salarie", diploma="bac2", interest="administration", budget_eur=4000.0, financing=["employer"]),
+            "formation_continue", ["employeur"]),
+    Persona("senior de 58 ans, en poste", dict(situation="salarie", age=58, interest="patient", max_duration_months=NO_LIMIT),
+            "formation_continue", ["patients"], {"lycee_pro": "situation"}),
+    Persona("salarié qui veut l'alternance et un salaire", dict(situation="salarie", must_be_paid=True, wants_alternance=True),
+            "alternance", ["rémunér", "alternance"]),
+    Persona("salarié attiré par le numérique", dict(situation="salarie", interest="numerique", financing=["cpf"]),
+            DIGITAL_MOVE, ["numérique", "référent e-santé"]),
+    Persona("salarié numérique qui doit garder son salaire", dict(situation="salarie", interest="numerique", must_be_paid=True, wants_alternance=False),
+            DIGITAL_MOVE, ["Transitions Pro"]),
+    Persona("salarié numérique sans budget ni financement", dict(situation="salarie", interest="numerique", budget_eur=0.0, financing=[]),
+            "alternance", ["budget"], {DIGITAL_MOVE: "budget", "formation_continue": "budget"}),
+    # --- little known ---------------------------------------------------------------------------------
+    Persona("rien de connu", dict(), "formation_continue", ["Formation continue"]),
+    Persona("tout inconnu", {name: UNKNOWN for name in ("situation", "age", "diploma", "budget_eur", "max_duration_months", "must_be_paid", "financing", "interest", "wants_alternance")},
+            "formation_continue", ["Formation continue"]),
+    Persona("adulte de 45 ans, situation inconnue, sans budget", dict(age=45, budget_eur=0.0),
+            "alternance", ["budget"]),
 ]
 
 
-@pytest.mark.parametrize("name, slots, expected_top, words", PERSONAS, ids=[p[0] for p in PERSONAS])
-def test_persona(kb: KnowledgeBase, name: str, slots: Dict[str, Any], expected_top: str, words: List[str]) -> None:
-    profile = Profile.from_slots(slots)
+def _ranked(kb: KnowledgeBase, slots: Dict[str, Any]) -> List[Recommendation]:
+    return recommend(Profile.from_slots(slots), kb)
+
+
+def test_enough_personas() -> None:
+    assert len(PERSONAS) >= 24
+    situations = {p.slots.get("situation") for p in PERSONAS}
+    assert {"etudiant", "reconversion", "salarie"} <= situations
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=[p.name for p in PERSONAS])
+def test_persona(kb: KnowledgeBase, persona: Persona) -> None:
+    profile = Profile.from_slots(persona.slots)
     ranked = recommend(profile, kb)
     text = format_recommendation(profile, ranked, kb).text
-    if expected_top is None:
-        assert ranked[0].excluded, "nothing fits: the reply says so"
+    summary = [(r.id, r.score, r.excluded) for r in ranked]
+    if persona.top is None:
+        assert all(r.excluded for r in ranked), summary
+        assert ranked[0].blockers[0] in text, "the least constrained route says what stands in the way"
     else:
-        assert ranked[0].id == expected_top and not ranked[0].excluded, [(r.id, r.score, r.excluded) for r in ranked]
-    for word in words:
-        assert word.lower() in text.lower(), text
+        assert ranked[0].id == persona.top and not ranked[0].excluded, summary
+    for word in persona.says:
+        assert word.lower() in text.lower(), (word, text)
+    by_id = {r.id: r for r in ranked}
+    for route_id, word in persona.rules_out.items():
+        assert by_id[route_id].excluded, (route_id, summary)
+        assert any(word.lower() in b.lower() for b in by_id[route_id].blockers), (route_id, by_id[route_id].blockers)
 
+
+# --- the must-haves, spelt out --------------------------------------------------------------------------
+
+def test_lyceen_without_budget_gets_the_lycee(kb: KnowledgeBase) -> None:
+    assert _ranked(kb, dict(situation="etudiant", budget_eur=0.0))[0].id == "lycee_pro"
+
+
+def test_job_seeker_who_must_be_paid_gets_alternance_and_is_told_why(kb: KnowledgeBase) -> None:
+    top = _ranked(kb, dict(situation="reconversion", must_be_paid=True))[0]
+    assert top.id == "alternance" and "rémunérée" in top.reasons[0]
+
+
+def test_employee_with_cpf_one_year_no_alternance_gets_formation_continue(kb: KnowledgeBase) -> None:
+    top = _ranked(kb, dict(situation="salarie", financing=["cpf"], max_duration_months=12.0, wants_alternance=False))[0]
+    assert top.id == "formation_continue" and any("CPF" in r for r in top.reasons)
+
+
+def test_regulation_with_the_bac_gets_arm(kb: KnowledgeBase) -> None:
+    assert _ranked(kb, dict(diploma="bac", interest="regulation"))[0].id == "arm"
+
+
+# --- rules of the scoring ------------------------------------------------------------------------------
 
 def test_ranking_is_deterministic(kb: KnowledgeBase) -> None:
-    profile = Profile.from_slots({"situation": "salarie"})
-    assert [r.id for r in recommend(profile, kb)] == [r.id for r in recommend(profile, kb)]
+    for persona in PERSONAS:
+        first = [(r.id, r.score) for r in _ranked(kb, persona.slots)]
+        assert first == [(r.id, r.score) for r in _ranked(kb, dict(reversed(list(persona.slots.items()))))]
 
 
 def test_unknown_answers_never_exclude(kb: KnowledgeBase) -> None:
-    profile = Profile.from_slots({k: UNKNOWN for k in Profile.__dataclass_fields__})
-    assert not any(r.excluded for r in recommend(profile, kb) if r.id != "lycee_pro")
+    slots = {name: UNKNOWN for name in Profile.__dataclass_fields__}
+    assert not any(r.excluded for r in _ranked(kb, slots))
+    assert not any(r.excluded for r in _ranked(kb, {}))
 
 
-def test_every_figure_of_a_recommendation_comes_from_the_knowledge_base(kb: KnowledgeBase) -> None:
-    """No number is invented: each one in the reply is in the knowledge base or was said by the person."""
-    kb_text = " ".join(p.read_text(encoding="utf-8") for p in Path(KNOWLEDGE_DIR).glob("*.yml"))
-    kb_numbers = set(re.findall(r"\d[\d  ]*\d|\d", kb_text))
-    kb_numbers = {n.replace(" ", "").replace("\u202f", "") for n in kb_numbers}
-    for _, slots, _, _ in PERSONAS:
-        profile = Profile.from_slots(slots)
+def test_unknown_financing_softens_a_budget_gap(kb: KnowledgeBase) -> None:
+    unknown = {r.id: r for r in _ranked(kb, dict(situation="salarie", budget_eur=1000.0))}
+    none = {r.id: r for r in _ranked(kb, dict(situation="salarie", budget_eur=1000.0, financing=[]))}
+    assert not unknown["formation_continue"].excluded and none["formation_continue"].excluded
+
+
+def test_digital_move_only_for_employees_drawn_to_digital(kb: KnowledgeBase) -> None:
+    for slots in (dict(situation="reconversion", interest="numerique"), dict(situation="salarie", interest="patient")):
+        assert DIGITAL_MOVE not in [r.id for r in _ranked(kb, slots)]
+    move = next(r for r in _ranked(kb, dict(situation="salarie", interest="numerique")) if r.id == DIGITAL_MOVE)
+    assert move.certification == kb.fact("digital_title").text and move.sources
+
+
+def test_every_recommendation_carries_what_the_card_needs(kb: KnowledgeBase) -> None:
+    for route in _ranked(kb, dict(situation="salarie", interest="numerique")):
+        assert route.name and route.cost and route.duration and route.certification and route.next_steps
+        assert route.sources and route.source_names
+        assert set(route.sources) <= set(kb.sources)
+
+
+def test_financing_follows_the_situation(kb: KnowledgeBase) -> None:
+    student = {r.id: r for r in _ranked(kb, dict(situation="etudiant"))}
+    employee = {r.id: r for r in _ranked(kb, dict(situation="salarie", financing=["employer"]))}
+    assert kb.financing["employer"].name not in student["formation_continue"].financing
+    assert employee["formation_continue"].financing[0] == kb.financing["employer"].name
+
+
+# --- the reply ---------------------------------------------------------------------------------------------
+
+def _numbers(text: str) -> Set[str]:
+    return {re.sub(r"[\s\u202f\u00a0]", "", n) for n in re.findall(r"\d(?:[\d\s\u202f\u00a0]*\d)?", text)}
+
+
+def test_every_number_of_a_recommendation_comes_from_the_knowledge_base(kb: KnowledgeBase) -> None:
+    """No invented figure: every number of the reply (before the recap of what the person said)
+    and of the card's pathways appears in the knowledge-base YAML."""
+    kb_numbers = _numbers(" ".join(p.read_text(encoding="utf-8") for p in Path(KNOWLEDGE_DIR).glob("*.yml")))
+    for persona in PERSONAS:
+        profile = Profile.from_slots(persona.slots)
         reply = format_recommendation(profile, recommend(profile, kb), kb)
-        said = {str(int(v)) for v in slots.values() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         body = reply.text.split("Vous m'avez dit")[0]
-        for number in re.findall(r"\d[\d  ]*\d|\d", body):
-            number = number.replace(" ", "").replace("\u202f", "")
-            assert number in kb_numbers or number in said, f"{number} in {body!r}"
+        cards = [reply.custom["top"]] + reply.custom["alternatives"]
+        card_text = " ".join(str(v) for card in cards for k, v in card.items() if k != "score")
+        invented = (_numbers(body) | _numbers(card_text)) - kb_numbers
+        assert not invented, f"{persona.name}: {invented}"
 
 
 def test_reply_fits_a_chat_bubble_and_carries_a_card(kb: KnowledgeBase) -> None:
-    for _, slots, _, _ in PERSONAS:
-        profile = Profile.from_slots(slots)
-        reply = format_recommendation(profile, recommend(profile, kb), kb)
-        assert len(reply.text) < 1200
+    for persona in PERSONAS:
+        profile = Profile.from_slots(persona.slots)
+        ranked = recommend(profile, kb)
+        reply = format_recommendation(profile, ranked, kb)
+        assert len(reply.text) <= MAX_TEXT_LENGTH, (persona.name, len(reply.text))
         assert reply.custom["type"] == "pathway_recommendation"
-        assert reply.custom["top"]["name"] and reply.custom["top"]["cost"]
-        assert any(b.payload == "/request_human" for b in reply.buttons)
+        top = reply.custom["top"]
+        assert top["id"] == ranked[0].id
+        for key in ("name", "cost", "duration", "certification", "reasons", "financing", "next_steps", "sources"):
+            assert key in top
+        assert top["reasons"] and top["next_steps"] and top["sources"]
+        assert len(reply.custom["alternatives"]) <= 2
+        assert {b.payload for b in reply.buttons} >= {"/request_human", "/ask_financing"}
+        assert reply.sources
+
+
+def test_reply_gives_the_top_reasons_alternatives_financing_and_next_step(kb: KnowledgeBase) -> None:
+    profile = Profile.from_slots(dict(situation="salarie", budget_eur=5000.0, financing=["cpf"], max_duration_months=12.0, wants_alternance=False))
+    ranked = recommend(profile, kb)
+    text = format_recommendation(profile, ranked, kb).text
+    assert text.startswith("Je vous conseille : Formation continue.")
+    assert "Autres pistes : " + ranked[1].name in text
+    assert "Pour la financer : Compte personnel de formation (CPF)" in text
+    assert "Première étape : " + ranked[0].next_steps[0] in text
 
 
 def test_recap_lets_the_person_correct(kb: KnowledgeBase) -> None:
-    profile = Profile.from_slots({"situation": "salarie", "budget_eur": 5000.0, "max_duration_months": 12.0})
+    profile = Profile.from_slots(dict(situation="salarie", budget_eur=5000.0, max_duration_months=12.0, wants_alternance=False))
     text = format_recommendation(profile, recommend(profile, kb), kb).text
-    assert "Vous m'avez dit : en poste, budget 5 000 €, 1 an au plus" in text
+    assert "Vous m'avez dit : en poste, budget 5 000 €, un an maximum, pas d'alternance." in text
+    assert "Corrigez-moi" in text
+
+
+@pytest.mark.parametrize("slots, recap", [
+    (dict(budget_eur=0.0), "pas de budget"), (dict(max_duration_months=18.0), "18 mois maximum"),
+    (dict(max_duration_months=24.0), "2 ans maximum"), (dict(max_duration_months=NO_LIMIT), "pas de limite de durée"),
+    (dict(financing=[]), "aucun financement"), (dict(age=42.0), "42 ans"), (dict(diploma="bac2"), "bac+2 ou plus"),
+    (dict(must_be_paid=True), "besoin d'un revenu pendant la formation"),
+])
+def test_recap_words(kb: KnowledgeBase, slots: Dict[str, Any], recap: str) -> None:
+    profile = Profile.from_slots(slots)
+    assert f"Vous m'avez dit : {recap}." in format_recommendation(profile, recommend(profile, kb), kb).text
+
+
+def test_nothing_fits_points_to_a_human(kb: KnowledgeBase) -> None:
+    profile = Profile.from_slots(dict(situation="reconversion", budget_eur=0.0, financing=[], must_be_paid=True, max_duration_months=2.0))
+    reply = format_recommendation(profile, recommend(profile, kb), kb)
+    assert reply.custom["nothing_fits"] is True
+    assert "conseiller" in reply.text and any(b.payload == "/request_human" for b in reply.buttons)
+
+
+def test_profile_from_slots_ignores_other_slots() -> None:
+    profile = Profile.from_slots({"situation": "salarie", "requested_slot": "age", "age": 41.0})
+    assert profile.situation == "salarie" and profile.age_years == 41.0 and profile.budget is None
