@@ -50,7 +50,7 @@ def load_heldout() -> List[Tuple[str, str, List[Tuple[str, str]]]]:
 
 def test_heldout_intent_accuracy_and_entity_recall(stack: RasaStack) -> None:
     examples = load_heldout()
-    assert len(examples) >= 300
+    assert len(examples) >= 500
     correct, expected_entities, found_entities = 0, 0, 0
     confusions: Counter = Counter()
     missed: List[str] = []
