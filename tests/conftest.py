@@ -20,9 +20,9 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
-    """The real action server and Rasa server, with the trained model, on free loopback ports."""
+    """The real action server, Rasa server and web page, with the trained model, on free loopback ports."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    running = start_stack(tmp_path_factory.mktemp("servers"))
+    running = start_stack(tmp_path_factory.mktemp("servers"), with_web=True)
     yield running
     running.stop()

@@ -51,17 +51,39 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+def store_env(state_dir: Path) -> Dict[str, str]:
+    """What endpoints.yml reads: the embedded default (SQLite file, in-memory lock)."""
+    return {
+        "TRACKER_STORE_URL": f"sqlite:///{state_dir / 'conversations.db'}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": "6379",
+        "LOCK_STORE_DB": "1",
+    }
+
+
 @dataclass
 class RasaStack:
     rasa_port: int
     actions_port: int
     token: str
     log_dir: Path
+    web_port: int = 0
+    # Overrides of the environment (production stores, SANIC_WORKERS...).
+    extra_env: Dict[str, str] = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def web_origins(self) -> List[str]:
+        return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"]
 
     def env(self) -> Dict[str, str]:
         env = dict(os.environ)
@@ -70,7 +92,10 @@ class RasaStack:
             ACTIONS_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
             SANIC_HOST="127.0.0.1",
             TF_CPP_MIN_LOG_LEVEL="2",
+            WEB_ORIGINS=",".join(self.web_origins),
         )
+        env.update(store_env(self.log_dir))
+        env.update(self.extra_env)
         return env
 
     def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
@@ -86,16 +111,30 @@ class RasaStack:
         wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", process)
         return process
 
-    def start_rasa(self, model: Path = MODEL) -> subprocess.Popen:
+    def start_rasa(self, model: Path = MODEL, port: Optional[int] = None, name: str = "rasa") -> subprocess.Popen:
+        """Starts Rasa (on self.rasa_port, or another port for a second process on the same stores)."""
+        port = port or self.rasa_port
         process = self._spawn(
-            "rasa",
+            name,
             [
                 str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-                "--enable-api", "--auth-token", self.token,
+                "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
+                "--enable-api", "--auth-token", self.token, "--cors", *self.web_origins,
             ],
         )
-        wait_until_up(f"{self.url}/status?token={self.token}", process)
+        wait_until_up(f"http://127.0.0.1:{port}/status?token={self.token}", process)
+        return process
+
+    def start_web(self) -> subprocess.Popen:
+        self.web_port = self.web_port or free_port()
+        process = self._spawn(
+            "web",
+            [
+                str(VENV_BIN / "python"), str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1",
+                "--port", str(self.web_port), "--rasa-port", str(self.rasa_port),
+            ],
+        )
+        wait_until_up(f"{self.web_url}/", process)
         return process
 
     def stop(self) -> None:
@@ -104,9 +143,10 @@ class RasaStack:
         self.processes.clear()
 
     # --- HTTP helpers ------------------------------------------------------------------
-    def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
+    def say(self, sender: str, message: Any, port: Optional[int] = None) -> List[Dict[str, Any]]:
         response = requests.post(
-            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+            f"http://127.0.0.1:{port or self.rasa_port}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message}, timeout=60,
         )
         response.raise_for_status()
         return response.json()
@@ -122,12 +162,17 @@ class RasaStack:
         return response.json()
 
 
-def start_stack(log_dir: Path, with_actions: bool = True) -> RasaStack:
-    stack = RasaStack(free_port(), free_port(), secrets.token_urlsafe(16), log_dir)
+def start_stack(
+    log_dir: Path, with_actions: bool = True, with_web: bool = False, extra_env: Optional[Dict[str, str]] = None
+) -> RasaStack:
+    stack = RasaStack(free_port(), free_port(), secrets.token_urlsafe(16), log_dir, web_port=free_port(),
+                      extra_env=dict(extra_env or {}))
     try:
         if with_actions:
             stack.start_actions()
         stack.start_rasa()
+        if with_web:
+            stack.start_web()
     except Exception:
         stack.stop()
         raise

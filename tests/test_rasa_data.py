@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import yaml
 
-from tests.servers import MODEL, ROOT, VENV_BIN
+from tests.servers import MODEL, ROOT, VENV_BIN, store_env
 
 
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(VENV_BIN / "rasa"), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "ACTIONS_URL": "http://127.0.0.1:9/webhook"},
-    )
+    with tempfile.TemporaryDirectory() as state_dir:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "ACTIONS_URL": "http://127.0.0.1:9/webhook"}
+        env.update(store_env(Path(state_dir)))
+        return subprocess.run(
+            [str(VENV_BIN / "rasa"), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
+        )
 
 
 def explained(warning: str, action_sources: str, form_slots: list) -> bool:

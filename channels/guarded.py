@@ -1,0 +1,65 @@
+"""What the REST and socket.io channels share: the input check and the no-silence rule."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+import aiohttp
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.input_guard import NO_ANSWER_REPLY, UNAVAILABLE_REPLY, check_message
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# Messages that may legitimately produce no reply (the widget opens a session with it).
+SILENT_COMMANDS = ("/session_start",)
+
+
+async def action_server_up() -> bool:
+    """Whether the action server answers its health check (ACTIONS_URL ends in /webhook)."""
+    url = os.environ.get("ACTIONS_URL", "")
+    if not url:
+        return True
+    health = url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        timeout = aiohttp.ClientTimeout(total=2)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(health) as response:
+                return response.status == 200
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        return False
+    except Exception:  # an unexpected failure here must not turn into a silent turn
+        logger.exception("Health check of the action server failed")
+        return False
+
+
+async def handle_turn(
+    on_new_message: OnNewMessage,
+    output: OutputChannel,
+    replies_sent: Callable[[], int],
+    raw_text: object,
+    sender_id: Text,
+    input_channel: Text,
+    metadata: Optional[Dict[Text, Any]] = None,
+) -> None:
+    """Checks the text, runs Rasa on it, and answers if Rasa stayed silent."""
+    checked = check_message(raw_text)
+    if checked.refusal:
+        # Refused before NLU: nothing is written to the tracker store.
+        await output.send_text_message(sender_id, checked.refusal)
+        return
+    try:
+        await on_new_message(
+            UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata)
+        )
+    except Exception:
+        # Never a stack trace or a 500 for the visitor; the details go to the log.
+        logger.exception("Rasa failed on a message of conversation %s", sender_id)
+        await output.send_text_message(sender_id, NO_ANSWER_REPLY)
+        return
+    if replies_sent() == 0 and not checked.text.startswith(SILENT_COMMANDS):
+        reply = NO_ANSWER_REPLY if await action_server_up() else UNAVAILABLE_REPLY
+        await output.send_text_message(sender_id, reply)

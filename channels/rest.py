@@ -1,0 +1,82 @@
+"""REST channel (POST /webhooks/rest/webhook) with input checks and clear 4xx errors.
+
+Rasa's own RestInput answers malformed JSON or a missing field with a 500 or a
+conversation called "default"; this one says what is wrong, in a 400.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.input_guard import MAX_SENDER_CHARS, valid_sender
+from channels.guarded import OnNewMessage, handle_turn
+
+logger = logging.getLogger(__name__)
+
+
+def bad_request(reason: str) -> HTTPResponse:
+    return response.json({"error": "bad_request", "reason": reason}, status=400)
+
+
+def parse_body(request: Request) -> Dict[str, Any]:
+    """The JSON object of the request, or ValueError with the reason in French."""
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("le corps de la requête n'est pas en UTF-8 valide")
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError('le corps de la requête doit être un objet JSON : {"sender": "...", "message": "..."}')
+    if not isinstance(body, dict):
+        raise ValueError('le corps de la requête doit être un objet JSON : {"sender": "...", "message": "..."}')
+    return body
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint(f"{self.name()}_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = parse_body(request)
+            except ValueError as error:
+                return bad_request(str(error))
+            sender = body.get("sender")
+            if sender is None:
+                return bad_request("le champ « sender » (identifiant de la conversation) est manquant")
+            if isinstance(sender, int) and not isinstance(sender, bool):
+                sender = str(sender)
+            if not valid_sender(sender):
+                return bad_request(
+                    f"le champ « sender » doit faire 1 à {MAX_SENDER_CHARS} caractères : "
+                    "lettres, chiffres et . _ - : @ + ="
+                )
+            if "message" not in body:
+                return bad_request("le champ « message » est manquant")
+            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            collector = CollectingOutputChannel()
+            await handle_turn(
+                on_new_message, collector, lambda: len(collector.messages), body["message"], sender,
+                self.name(), metadata,
+            )
+            return response.json(collector.messages)
+
+        return webhook

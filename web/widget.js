@@ -1,0 +1,322 @@
+// Chat widget for Rasa's socket.io channel. Plain DOM, no framework.
+// Everything the bot sends is inserted as text (textContent), never as HTML.
+(function () {
+  "use strict";
+
+  var L = window.CHAT_LABELS;
+  var CONFIG = window.ASSISTANT_CONFIG || {
+    rasaUrl: location.protocol + "//" + location.hostname + ":5005",
+    socketPath: "/socket.io/",
+  };
+  // sessionStorage: the conversation survives a reload but not the closing of the
+  // tab, which matters on the shared computers of a careers service.
+  var STORAGE_KEY = "assistant-medical-chat";
+  var MAX_STORED_MESSAGES = 200;
+  var MAX_CHARS = 1000;
+  var TURN_TIMEOUT_MS = 45000;
+
+  var state = loadState();
+  var socket = null;
+  var everConnected = false;
+  var turnTimer = null;
+  var els = {};
+
+  function loadState() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
+      if (saved && Array.isArray(saved.messages)) return saved;
+    } catch (e) { /* unreadable storage: start afresh */ }
+    return { sessionId: null, messages: [], quickReplies: [], open: false };
+  }
+
+  function saveState() {
+    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state)); } catch (e) { /* private mode: keep in memory */ }
+  }
+
+  // ---- DOM helpers -------------------------------------------------------------
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "className") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function build() {
+    var root = document.getElementById("chat-widget") || document.body.appendChild(el("div", { id: "chat-widget" }));
+
+    els.panel = el("section", { id: "chat-panel", className: "chat-panel", role: "dialog", "aria-labelledby": "chat-title", hidden: "" });
+    var header = el("div", { className: "chat-header" });
+    var titles = el("div", { className: "chat-titles" });
+    titles.appendChild(el("h2", { id: "chat-title" }, L.panelTitle));
+    titles.appendChild(el("p", {}, L.panelSubtitle));
+    els.reset = el("button", { type: "button", className: "chat-reset" }, L.newConversation);
+    els.close = el("button", { type: "button", className: "chat-close", "aria-label": L.close }, "✕");
+    header.appendChild(titles);
+    header.appendChild(els.reset);
+    header.appendChild(els.close);
+
+    els.status = el("p", { className: "chat-status", role: "status", "data-state": "connecting" });
+    var notice = el("p", { className: "chat-notice" }, L.botDisclosure + " " + L.privacy);
+    els.log = el("ol", { className: "chat-log", role: "log", "aria-live": "polite", "aria-label": L.panelTitle, tabindex: "0" });
+    els.typing = el("p", { className: "chat-typing", "aria-live": "polite", "data-active": "false" });
+    els.quick = el("div", { className: "chat-quick-replies", role: "group", "aria-label": L.quickRepliesLabel });
+
+    els.form = el("form", { className: "chat-form", novalidate: "" });
+    var label = el("label", { for: "chat-input", className: "visually-hidden" }, L.inputLabel);
+    els.input = el("textarea", {
+      id: "chat-input", rows: "1", maxlength: String(MAX_CHARS), placeholder: L.inputPlaceholder,
+      autocomplete: "off", "aria-describedby": "chat-input-help",
+    });
+    var help = el("span", { id: "chat-input-help", className: "visually-hidden" },
+      "Entrée pour envoyer, Maj + Entrée pour aller à la ligne. " + MAX_CHARS + " caractères au plus.");
+    els.send = el("button", { type: "submit", className: "button" }, L.send);
+    els.form.appendChild(label);
+    els.form.appendChild(els.input);
+    els.form.appendChild(help);
+    els.form.appendChild(els.send);
+
+    [header, els.status, notice, els.log, els.typing, els.quick, els.form].forEach(function (n) { els.panel.appendChild(n); });
+
+    els.launcher = el("button", {
+      type: "button", className: "chat-launcher", "aria-expanded": "false", "aria-controls": "chat-panel",
+    }, L.launcherOpen);
+
+    root.appendChild(els.panel);
+    root.appendChild(els.launcher);
+
+    els.launcher.addEventListener("click", function () { setOpen(els.panel.hidden); });
+    els.close.addEventListener("click", function () { setOpen(false); });
+    els.reset.addEventListener("click", resetConversation);
+    els.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitInput();
+    });
+    els.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submitInput();
+      }
+    });
+    els.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); setOpen(false); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-open-chat]"), function (button) {
+      button.addEventListener("click", function () { setOpen(true); });
+    });
+  }
+
+  // ---- Rendering -------------------------------------------------------------------
+  function renderMessage(message) {
+    var item;
+    if (message.card) item = renderCard(message.card);
+    else {
+      item = el("li", { className: "chat-message " + message.from });
+      item.appendChild(el("span", { className: "visually-hidden" }, (message.from === "user" ? L.userName : L.botName) + " : "));
+      item.appendChild(document.createTextNode(message.text));
+    }
+    els.log.appendChild(item);
+    els.log.scrollTop = els.log.scrollHeight;
+  }
+
+  function field(list, term, value) {
+    if (!value) return;
+    list.appendChild(el("dt", {}, term));
+    list.appendChild(el("dd", {}, value));
+  }
+
+  function bulletList(container, title, items) {
+    if (!items || !items.length) return;
+    container.appendChild(el("h4", {}, title));
+    var list = el("ul");
+    items.forEach(function (text) { if (text) list.appendChild(el("li", {}, text)); });
+    container.appendChild(list);
+  }
+
+  function routeBlock(container, route, heading) {
+    container.appendChild(el(heading, {}, route.name));
+    var facts = el("dl");
+    field(facts, L.cardCost, route.cost);
+    field(facts, L.cardDuration, route.duration);
+    field(facts, L.cardCertification, route.certification);
+    container.appendChild(facts);
+  }
+
+  function renderCard(card) {
+    var item = el("li", { className: "chat-card" });
+    var article = el("article", { "aria-label": L.cardTitle });
+    var top = card.top || {};
+    article.appendChild(el("p", { className: "chat-card-note" }, card.nothing_fits ? L.cardNothingFits : L.cardTitle));
+    routeBlock(article, top, "h3");
+    bulletList(article, L.cardWhy, top.reasons);
+    bulletList(article, L.cardCautions, top.cautions);
+    bulletList(article, L.cardFinancing, top.financing);
+    bulletList(article, L.cardNextSteps, top.next_steps);
+    if (card.alternatives && card.alternatives.length) {
+      article.appendChild(el("h4", {}, L.cardAlternatives));
+      card.alternatives.forEach(function (alternative) {
+        var block = el("div");
+        routeBlock(block, alternative, "h4");
+        article.appendChild(block);
+      });
+    }
+    if (top.sources && top.sources.length) {
+      article.appendChild(el("p", { className: "chat-card-sources" }, L.cardSources + " : " + top.sources.join(" ; ")));
+    }
+    if (card.disclaimer) article.appendChild(el("p", { className: "chat-card-note" }, card.disclaimer));
+    item.appendChild(article);
+    return item;
+  }
+
+  function renderQuickReplies() {
+    els.quick.textContent = "";
+    (state.quickReplies || []).forEach(function (reply) {
+      var button = el("button", { type: "button" }, reply.title);
+      button.addEventListener("click", function () { sendToBot(reply.title, reply.payload); });
+      els.quick.appendChild(button);
+    });
+  }
+
+  function addMessage(message) {
+    state.messages.push(message);
+    saveState();
+    renderMessage(message);
+  }
+
+  function setTyping(active) {
+    clearTimeout(turnTimer);
+    els.typing.setAttribute("data-active", active ? "true" : "false");
+    els.typing.textContent = active ? L.typing : "";
+    if (active) {
+      turnTimer = setTimeout(function () {
+        setTyping(false);
+        addMessage({ from: "error", text: L.noAnswer });
+      }, TURN_TIMEOUT_MS);
+    }
+  }
+
+  function setStatus(kind, text) {
+    els.status.setAttribute("data-state", kind);
+    els.status.textContent = text;
+    if (kind === "online") {
+      setTimeout(function () { if (els.status.getAttribute("data-state") === "online") els.status.textContent = ""; }, 3000);
+    }
+  }
+
+  function setOpen(open) {
+    els.panel.hidden = !open;
+    els.launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    els.launcher.textContent = open ? L.launcherClose : L.launcherOpen;
+    document.documentElement.classList.toggle("chat-open", open);
+    state.open = open;
+    saveState();
+    if (open) {
+      connect();
+      els.input.focus();
+    } else {
+      els.launcher.focus();
+    }
+  }
+
+  // ---- Conversation ---------------------------------------------------------------
+  function submitInput() {
+    var text = els.input.value.trim();
+    if (!text) return;
+    if (text.length > MAX_CHARS) {
+      addMessage({ from: "error", text: L.tooLong });
+      return;
+    }
+    if (sendToBot(text, text)) els.input.value = "";
+  }
+
+  function sendToBot(shown, payload) {
+    if (!socket || !socket.connected || !state.sessionId) {
+      addMessage({ from: "error", text: L.offlineSend });
+      return false;
+    }
+    addMessage({ from: "user", text: shown });
+    state.quickReplies = [];
+    saveState();
+    renderQuickReplies();
+    socket.emit("user_uttered", { message: payload, session_id: state.sessionId });
+    setTyping(true);
+    els.input.focus();
+    return true;
+  }
+
+  function receive(data) {
+    if (!data || typeof data !== "object") return;
+    if (data.custom && data.custom.type === "pathway_recommendation") {
+      addMessage({ from: "bot", card: data.custom });
+    } else if (typeof data.text === "string" && data.text) {
+      addMessage({ from: "bot", text: data.text });
+    } else if (data.attachment && data.attachment.payload && data.attachment.payload.src) {
+      addMessage({ from: "bot", text: String(data.attachment.payload.src) });
+    }
+    var buttons = data.quick_replies || data.buttons;
+    if (Array.isArray(buttons) && buttons.length) {
+      state.quickReplies = buttons
+        .filter(function (b) { return b && b.title && b.payload; })
+        .map(function (b) { return { title: String(b.title), payload: String(b.payload) }; });
+      saveState();
+      renderQuickReplies();
+    }
+  }
+
+  function connect() {
+    if (socket) return;
+    if (typeof window.io !== "function") {
+      setStatus("offline", L.disconnected);
+      return;
+    }
+    setStatus("connecting", L.connecting);
+    socket = window.io(CONFIG.rasaUrl, {
+      path: CONFIG.socketPath,
+      transports: ["websocket"], // no long polling: it breaks behind several workers
+      reconnection: true,
+      reconnectionDelayMax: 5000,
+    });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: state.sessionId });
+    });
+    socket.on("session_confirm", function (sessionId) {
+      var isNew = sessionId !== state.sessionId;
+      state.sessionId = sessionId;
+      saveState();
+      setStatus("online", everConnected ? L.reconnected : L.connected);
+      everConnected = true;
+      if (isNew && state.messages.length === 0) {
+        // Opens the conversation on the server side, which sends the welcome.
+        socket.emit("user_uttered", { message: "/session_start", session_id: sessionId });
+        setTyping(true);
+      }
+    });
+    socket.on("bot_uttered", function (data) { receive(data); });
+    socket.on("bot_turn_end", function () { setTyping(false); });
+    socket.on("disconnect", function () {
+      setTyping(false);
+      setStatus("offline", L.disconnected);
+    });
+    socket.on("connect_error", function () { setStatus("offline", L.disconnected); });
+  }
+
+  function resetConversation() {
+    if (state.messages.length && !window.confirm(L.newConversationConfirm)) return;
+    state = { sessionId: null, messages: [], quickReplies: [], open: true };
+    saveState();
+    els.log.textContent = "";
+    renderQuickReplies();
+    if (socket) {
+      socket.emit("session_request", { session_id: null });
+    }
+    els.input.focus();
+  }
+
+  build();
+  state.messages.forEach(renderMessage);
+  renderQuickReplies();
+  if (state.open) setOpen(true);
+})();
