@@ -71,6 +71,8 @@ class GuardedRestInput(RestInput):
                 )
             if "message" not in body:
                 return bad_request("le champ « message » est manquant")
+            if not isinstance(body["message"], str):
+                return bad_request("le champ « message » doit être du texte")
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
             await handle_turn(

@@ -51,6 +51,15 @@ def allowed_origins(configured: Optional[Iterable[str]]) -> List[str]:
     return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
+class LargePacketSocketBlueprint(SocketBlueprint):
+    """Lets websocket frames up to MAX_PACKET_BYTES through Sanic (1 MiB by default),
+    so that an oversized message gets the polite refusal instead of a dropped connection."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        app.config.WEBSOCKET_MAX_SIZE = max(int(app.config.get("WEBSOCKET_MAX_SIZE") or 0), MAX_PACKET_BYTES)
+        super().register(app, options)
+
+
 class CountingSocketIOOutput(SocketIOOutput):
     """Rasa's socket.io output, counting what it sends during one turn."""
 
@@ -86,7 +95,7 @@ class WidgetSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         origins = self.origins or allowed_origins(None)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, max_http_buffer_size=MAX_PACKET_BYTES)
-        webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        webhook = LargePacketSocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
 
         @webhook.route("/", methods=["GET"])
@@ -119,6 +128,7 @@ class WidgetSocketIOInput(SocketIOInput):
                     await output.send_text_message(
                         sid, "La conversation n'a pas pu être retrouvée : rechargez la page pour en ouvrir une nouvelle."
                     )
+                    await sio.emit(TURN_END_EVENT, {}, room=sid, namespace=self.namespace)
                     return
             else:
                 sender_id = sid
@@ -130,9 +140,11 @@ class WidgetSocketIOInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            await handle_turn(
-                on_new_message, output, lambda: output.sent, data.get("message"), sender_id, self.name(), metadata
-            )
-            await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
+            try:
+                await handle_turn(
+                    on_new_message, output, lambda: output.sent, data.get("message"), sender_id, self.name(), metadata
+                )
+            finally:
+                await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
 
         return webhook
