@@ -111,7 +111,9 @@ class RasaStack:
         wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", process)
         return process
 
-    def start_rasa(self, model: Path = MODEL, port: Optional[int] = None, name: str = "rasa") -> subprocess.Popen:
+    def start_rasa(
+        self, model: Path = MODEL, port: Optional[int] = None, name: str = "rasa", wait: bool = True
+    ) -> subprocess.Popen:
         """Starts Rasa (on self.rasa_port, or another port for a second process on the same stores)."""
         port = port or self.rasa_port
         process = self._spawn(
@@ -122,8 +124,12 @@ class RasaStack:
                 "--enable-api", "--auth-token", self.token, "--cors", *self.web_origins,
             ],
         )
-        wait_until_up(f"http://127.0.0.1:{port}/status?token={self.token}", process)
+        if wait:
+            self.wait_for_rasa(process, port)
         return process
+
+    def wait_for_rasa(self, process: subprocess.Popen, port: Optional[int] = None) -> None:
+        wait_until_up(f"http://127.0.0.1:{port or self.rasa_port}/status?token={self.token}", process)
 
     def start_web(self) -> subprocess.Popen:
         self.web_port = self.web_port or free_port()
@@ -156,8 +162,11 @@ class RasaStack:
         response.raise_for_status()
         return response.json()
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=60)
+    def tracker(self, sender: str, port: Optional[int] = None) -> Dict[str, Any]:
+        response = requests.get(
+            f"http://127.0.0.1:{port or self.rasa_port}/conversations/{sender}/tracker",
+            params={"token": self.token}, timeout=60,
+        )
         response.raise_for_status()
         return response.json()
 

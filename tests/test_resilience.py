@@ -4,13 +4,14 @@ says so when the action server is down instead of going silent."""
 from __future__ import annotations
 
 import signal
+import subprocess
 import uuid
 from typing import Iterator
 
 import pytest
 
 from bot.input_guard import UNAVAILABLE_REPLY
-from tests.servers import RasaStack, start_stack, texts
+from tests.servers import ROOT, VENV_BIN, RasaStack, start_stack, texts
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +61,18 @@ def test_action_server_down_then_back(own_stack: RasaStack) -> None:
     own_stack.start_actions()
     after = texts(own_stack.say(sender, "Quelle est la durée de la formation continue ?"))
     assert "12 mois" in after, after
+
+
+def test_a_conversation_can_be_forgotten(own_stack: RasaStack) -> None:
+    sender = f"forget-{uuid.uuid4().hex[:8]}"
+    keep = f"keep-{uuid.uuid4().hex[:8]}"
+    own_stack.say(sender, "Combien coûte la formation continue ?")
+    own_stack.say(keep, "Combien coûte la formation continue ?")
+    env = own_stack.env()
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), str(ROOT / "scripts" / "forget_conversations.py"), sender],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not [e for e in own_stack.tracker(sender)["events"] if e["event"] == "user"]
+    assert [e for e in own_stack.tracker(keep)["events"] if e["event"] == "user"]

@@ -1,0 +1,107 @@
+"""The lock store named by LOCK_STORE_TYPE (endpoints.yml): Rasa's in-memory one,
+or Rasa's Redis one with its read-modify-write steps made atomic.
+
+Rasa 3.6's RedisLockStore reads the conversation's ticket lock, changes it and
+writes it back in three separate Redis calls. Two Rasa processes receiving
+messages of the same conversation at the same moment can then draw the same
+ticket, or one can delete the lock the other just queued on: both turns run at
+once and one user message is lost from the tracker store (seen in
+tests/test_scale_out.py with a burst across two processes). Rasa Pro ships a
+ConcurrentRedisLockStore for this; here each change is a Redis transaction
+(WATCH/MULTI/EXEC, retried on conflict), with Rasa's own lock format and keys.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Callable, Optional, Text, Tuple
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
+
+# What a mutation returns: the lock to store (None deletes it) and a value for the caller.
+Mutation = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """RedisLockStore whose ticket issuing, expiry and release are Redis transactions."""
+
+    def _transact(self, conversation_id: Text, mutate: Mutation) -> Any:
+        import redis
+
+        key = self.key_prefix + conversation_id
+        with self.red.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    lock = TicketLock.from_dict(json.loads(raw)) if raw else None
+                    new_lock, result = mutate(lock)
+                    pipe.multi()
+                    if new_lock is None:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, new_lock.dumps())
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue  # another process changed this lock meanwhile: redo on the new value
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+            lock = lock or TicketLock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return int(self._transact(conversation_id, issue))
+        except Exception as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}")
+
+    def update_lock(self, conversation_id: Text) -> None:
+        def expire(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+            if lock:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._transact(conversation_id, expire)
+
+    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+        def release(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+            if lock:
+                lock.remove_ticket_for(ticket_number)
+            return lock, None
+
+        self._transact(conversation_id, release)
+
+    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+        # Release and "delete if nobody waits" in one step: a ticket issued in between is never dropped.
+        def release_and_maybe_delete(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+            if lock is None:
+                return None, None
+            lock.remove_ticket_for(ticket_number)
+            return (lock if lock.is_someone_waiting() else None), None
+
+        self._transact(conversation_id, release_and_maybe_delete)
+
+
+class ConfiguredLockStore:
+    """Chosen in endpoints.yml by `kind`: `in_memory` (one process) or `redis` (several)."""
+
+    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None) -> LockStore:  # type: ignore[misc]
+        settings = dict(endpoint_config.kwargs) if endpoint_config else {}
+        kind = str(settings.pop("kind", "in_memory") or "in_memory").strip().lower()
+        if kind == "redis":
+            host = endpoint_config.url if endpoint_config and endpoint_config.url else "localhost"
+            return AtomicRedisLockStore(host=host, **settings)
+        if kind != "in_memory":
+            raise ValueError(f"LOCK_STORE_TYPE must be 'in_memory' or 'redis', not {kind!r}")
+        workers = os.environ.get("SANIC_WORKERS", "1").strip() or "1"
+        if workers != "1":
+            # Rasa would silently drop to one worker; say it instead.
+            raise ValueError("SANIC_WORKERS > 1 needs a shared lock store: set LOCK_STORE_TYPE=redis")
+        return InMemoryLockStore()

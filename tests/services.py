@@ -1,0 +1,169 @@
+"""Throw-away PostgreSQL and Redis servers for tests and the benchmark.
+
+Debian's packages, started as child processes on loopback, on free ports, in a
+given directory, and stopped by their PID. No Rasa import.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, List, Optional
+
+from tests.servers import free_port, stop
+
+START_TIMEOUT = 60
+
+
+def postgres_bindir() -> Optional[Path]:
+    """The newest PostgreSQL server binaries (Debian keeps them out of the PATH)."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4]))
+    if candidates:
+        return Path(candidates[-1]).parent
+    found = shutil.which("postgres")
+    return Path(found).parent if found else None
+
+
+def have_redis() -> bool:
+    return shutil.which("redis-server") is not None
+
+
+def have_postgres() -> bool:
+    return postgres_bindir() is not None
+
+
+def _wait(check: Callable[[], bool], process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode} during start-up")
+        if check():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} did not start within {START_TIMEOUT} s")
+
+
+@dataclass
+class RedisServer:
+    port: int
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def start_redis(workdir: Path) -> RedisServer:
+    import redis
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = open(workdir / "redis.log", "wb")
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+
+    def answers() -> bool:
+        try:
+            return bool(redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping())
+        except redis.RedisError:
+            return False
+
+    try:
+        _wait(answers, process, "redis-server")
+    except Exception:
+        stop(process)
+        raise
+    return RedisServer(port, process)
+
+
+@dataclass
+class PostgresServer:
+    port: int
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def _as_postgres_user() -> Optional[Callable[[], None]]:
+    """PostgreSQL refuses to run as root: drop to the `postgres` user, in the child itself,
+    so that the PID we hold is the server's."""
+    if os.geteuid() != 0:
+        return None
+    user = pwd.getpwnam("postgres")
+
+    def demote() -> None:
+        os.setgid(user.pw_gid)
+        os.setuid(user.pw_uid)
+
+    return demote
+
+
+def start_postgres(workdir: Path) -> PostgresServer:
+    import psycopg2
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL server binaries not found: run `make system-deps`")
+    data = workdir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    demote = _as_postgres_user()
+    if demote is not None:
+        user = pwd.getpwnam("postgres")
+        for path in (workdir, data):
+            os.chown(path, user.pw_uid, user.pw_gid)
+        # tmp_path's parents are private to root: let the postgres user through (not read).
+        for parent in workdir.parents:
+            if parent == Path("/"):
+                break
+            mode = parent.stat().st_mode
+            if not mode & 0o001:
+                os.chmod(parent, mode | 0o001)
+    password = secrets.token_hex(12)
+    pwfile = workdir / "pwfile"
+    pwfile.write_text(password)
+    if demote is not None:
+        os.chown(pwfile, pwd.getpwnam("postgres").pw_uid, -1)
+    initdb: List[str] = [
+        str(bindir / "initdb"), "-D", str(data), "-U", "rasa", "--pwfile", str(pwfile), "-A", "scram-sha-256",
+        "-E", "UTF8", "--locale", "C",
+    ]
+    subprocess.run(initdb, check=True, capture_output=True, preexec_fn=demote, timeout=120)
+    pwfile.unlink()
+    port = free_port()
+    log = open(workdir / "postgres.log", "wb")
+    process = subprocess.Popen(
+        [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(workdir),
+         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+        stdout=log, stderr=subprocess.STDOUT, preexec_fn=demote,
+    )
+    admin_url = f"postgresql://rasa:{password}@127.0.0.1:{port}/postgres"
+
+    def answers() -> bool:
+        try:
+            psycopg2.connect(admin_url, connect_timeout=2).close()
+            return True
+        except psycopg2.OperationalError:
+            return False
+
+    try:
+        _wait(answers, process, "postgres")
+        connection = psycopg2.connect(admin_url)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE DATABASE rasa")
+        connection.close()
+    except Exception:
+        stop(process)
+        raise
+    return PostgresServer(port, f"postgresql://rasa:{password}@127.0.0.1:{port}/rasa", process)
