@@ -30,10 +30,19 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   echo "RASA_AUTH_TOKEN was not set; generated one for this run: $RASA_AUTH_TOKEN"
 fi
 
+# Each server runs in its own process group (setsid), so that stopping it also stops
+# the Sanic workers it forked (SANIC_WORKERS > 1); TERM first, KILL after 20 s.
 pids=()
 stop() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 40); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 interrupted=0
@@ -51,17 +60,17 @@ wait_for() { # url, name, pid
 }
 
 # The action server is only for Rasa: loopback whatever BIND_ADDRESS says.
-SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+SANIC_HOST=127.0.0.1 setsid .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 wait_for "http://127.0.0.1:${ACTIONS_PORT}/health" "Action server" "${pids[-1]}"
 
-.venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+setsid .venv/bin/rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
   --interface "$BIND" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   --cors "${cors_origins[@]}" &
 pids+=($!)
 wait_for "http://127.0.0.1:${RASA_PORT}/" "Rasa" "${pids[-1]}"
 
-.venv/bin/python scripts/serve_web.py --host "$BIND" --port "$WEB_PORT" --rasa-port "$RASA_PORT" &
+setsid .venv/bin/python scripts/serve_web.py --host "$BIND" --port "$WEB_PORT" --rasa-port "$RASA_PORT" &
 pids+=($!)
 wait_for "http://127.0.0.1:${WEB_PORT}/" "Web page" "${pids[-1]}"
 
