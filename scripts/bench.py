@@ -46,6 +46,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 WORK = ROOT / ".state" / "bench"
 REPORT = ROOT / "docs" / "benchmark.md"
 CONCURRENCY = (1, 10, 50)
+SERVING = (str(VENV_BIN / "python"), "-m", "serving")
 # A realistic visit: greeting, questions, follow-ups that need the context, typos, thanks.
 CONVERSATION = [
     "Bonjour",
@@ -66,6 +67,8 @@ class Setup:
     model_name: str
     workers: int = 1
     production_stores: bool = False
+    # ours: `python -m serving` (serving/); default: stock `rasa run`.
+    launcher: Sequence[str] = (str(VENV_BIN / "rasa"),)
     results: Dict[str, float] = field(default_factory=dict)
     turn_latencies: Dict[int, List[float]] = field(default_factory=dict)
 
@@ -103,6 +106,23 @@ def rss_mib(pid: int) -> float:
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its descendants (alive ones)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return total
 
 
 # ---- measurements --------------------------------------------------------------------------
@@ -190,7 +210,8 @@ def closed_loop(url: str, conversations: int, duration: float) -> Dict[str, obje
     return {"throughput": len(latencies) / wall, "latencies": latencies, "errors": len(errors)}
 
 
-def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_url: Optional[str]) -> None:
+def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_url: Optional[str],
+            service_pids: Optional[Dict[str, int]] = None) -> None:
     model = WORK / f"{setup.model_name}.tar.gz"
     rasa_port, actions_port = free_port(), free_port()
     token = secrets.token_urlsafe(16)
@@ -208,7 +229,7 @@ def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_u
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
         started = time.monotonic()
-        rasa = spawn([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+        rasa = spawn([*setup.launcher, "run", "--model", str(model), "--endpoints", "endpoints.yml",
                       "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
                       "--enable-api", "--auth-token", token], env, state / "rasa.log")
         url = f"http://127.0.0.1:{rasa_port}"
@@ -223,6 +244,7 @@ def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_u
         setup.results["start_s"] = time.monotonic() - started
         print(f"[{setup.name}] up in {setup.results['start_s']:.1f} s; parsing the held-out set ...", flush=True)
         setup.results.update(parse_accuracy_and_latency(url, token))
+        watched = {"rasa": rasa.pid, "actions": actions.pid, **(service_pids or {})}
 
         # Whole turns, one at a time (latency without queueing).
         session = requests.Session()
@@ -235,7 +257,15 @@ def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_u
 
         for conversations in CONCURRENCY:
             print(f"[{setup.name}] {conversations} concurrent conversations for {duration:.0f} s ...", flush=True)
+            cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
+            client_before = sum(os.times()[:2])
             run = closed_loop(url, conversations, duration)
+            if conversations == 10:
+                # Where the two cores go: CPU milliseconds per answered message, per process.
+                answered = max(1, len(run["latencies"]))  # type: ignore[arg-type]
+                for name, pid in watched.items():
+                    setup.results[f"cpu_{name}_ms"] = (cpu_seconds(pid) - cpu_before[name]) * 1000 / answered
+                setup.results["cpu_client_ms"] = (sum(os.times()[:2]) - client_before) * 1000 / answered
             setup.results[f"throughput_{conversations}"] = float(run["throughput"])  # type: ignore[arg-type]
             setup.results[f"p95_at_{conversations}_ms"] = percentile(run["latencies"], 95) * 1000  # type: ignore
             setup.results[f"errors_{conversations}"] = float(run["errors"])  # type: ignore[arg-type]
@@ -264,6 +294,10 @@ ROWS = [
     ("Whole turn p95 at 10 conversations (ms)", "p95_at_10_ms", "{:.0f}", "lower"),
     ("Throughput, 50 conversations (msg/s)", "throughput_50", "{:.1f}", "higher"),
     ("Whole turn p95 at 50 conversations (ms)", "p95_at_50_ms", "{:.0f}", "lower"),
+    ("CPU per message at 10 conversations, Rasa (ms)", "cpu_rasa_ms", "{:.1f}", "lower"),
+    ("CPU per message at 10 conversations, action server (ms)", "cpu_actions_ms", "{:.1f}", "lower"),
+    ("CPU per message at 10 conversations, PostgreSQL + Redis (ms)", "cpu_stores_ms", "{:.1f}", "lower"),
+    ("CPU per message at 10 conversations, load client (ms)", "cpu_client_ms", "{:.1f}", "lower"),
     ("Failed turns under load", "errors_total", "{:.0f}", "lower"),
     ("Held-out intent accuracy", "accuracy", "{:.3f}", "higher"),
 ]
@@ -315,6 +349,8 @@ def machine() -> str:
 
 def write_report(setups: List[Setup], duration: float, choices: str) -> str:
     for setup in setups:
+        if "cpu_postgres_ms" in setup.results:
+            setup.results["cpu_stores_ms"] = setup.results["cpu_postgres_ms"] + setup.results["cpu_redis_ms"]
         setup.results["errors_total"] = sum(setup.results.get(f"errors_{c}", 0.0) for c in CONCURRENCY)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = f"""# Benchmark
@@ -347,11 +383,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-train", action="store_true", help="reuse the models already in .state/bench")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per concurrency level")
+    parser.add_argument("--only", type=int, choices=(0, 1, 2), action="append",
+                        help="measure only this setup (0: ours production, 1: ours one process, 2: default); "
+                             "prints the figures, leaves docs/benchmark.md alone")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     setups = [
-        Setup("ours (2 workers, PostgreSQL, Redis)", ROOT / "config.yml", "ours", workers=2, production_stores=True),
-        Setup("ours (1 process, SQLite)", ROOT / "config.yml", "ours"),
+        Setup("ours (2 workers, PostgreSQL, Redis)", ROOT / "config.yml", "ours", workers=2, production_stores=True,
+              launcher=SERVING),
+        Setup("ours (1 process, SQLite)", ROOT / "config.yml", "ours", launcher=SERVING),
         Setup("Rasa default", ROOT / "bench" / "default-config.yml", "default"),
     ]
     train(setups[0], args.skip_train)
@@ -363,13 +403,20 @@ def main() -> None:
     postgres = None
     try:
         postgres = start_postgres(services / "postgres")
-        for setup in setups:
-            measure(setup, args.duration, redis.port, postgres.url)
+        for index, setup in enumerate(setups):
+            if args.only and index not in args.only:
+                continue
+            pids = {"postgres": postgres.process.pid, "redis": redis.process.pid} if setup.production_stores else {}
+            measure(setup, args.duration, redis.port, postgres.url, pids)
     finally:
         if postgres:
             postgres.stop()
         redis.stop()
         shutil.rmtree(services, ignore_errors=True)
+    if args.only:
+        for index in args.only:
+            print(setups[index].name, {k: round(v, 2) for k, v in setups[index].results.items()})
+        return
     choices = CHOICES_FILE.read_text(encoding="utf-8") if CHOICES_FILE.exists() else ""
     print(write_report(setups, args.duration, choices))
 

@@ -119,7 +119,7 @@ class RasaStack:
         process = self._spawn(
             name,
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+                str(VENV_BIN / "python"), "-m", "serving", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
                 "--enable-api", "--auth-token", self.token, "--cors", *self.web_origins,
             ],

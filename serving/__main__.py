@@ -1,0 +1,36 @@
+"""``python -m serving <rasa arguments>``: Rasa's command line, tuned for serving.
+
+Sanic workers are forked from this process (Sanic 21.12), so what is set up
+here holds in every worker.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# One compute thread per process: the server scales out by Sanic workers, and
+# TensorFlow's or OpenMP's own thread pools would only fight them for the same
+# cores (measured with 2 workers on 2 cores: 66 -> 72 messages/s). Set before
+# NumPy or TensorFlow is imported; an explicit setting in the environment wins.
+SINGLE_THREADED_COMPUTE = {
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",  # read by Rasa's TensorFlow set-up
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+}
+
+
+def main() -> None:
+    for name, value in SINGLE_THREADED_COMPUTE.items():
+        os.environ.setdefault(name, value)
+
+    from serving import action_response
+    from rasa.__main__ import main as rasa_main
+
+    action_response.install()
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

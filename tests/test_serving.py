@@ -1,0 +1,78 @@
+"""serving/: the tuned `rasa run` validates action answers exactly as stock Rasa does."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+
+import serving.__main__ as serving_main
+from serving import action_response
+
+VALID_ANSWERS: List[Dict[str, Any]] = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "route", "value": "alternance", "timestamp": None}],
+     "responses": [{"text": "L'alternance est gratuite pour l'apprenti."}]},
+    {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_listen"}],
+     "responses": [{"custom": {"pathway": {"cost": 0}}, "buttons": [{"title": "Oui", "payload": "/affirm"}]}]},
+    {"responses": [{"response": "utter_greet"}]},
+]
+INVALID_ANSWERS: List[Dict[str, Any]] = [
+    {"events": [{"event": "no_such_event"}], "responses": []},
+    {"events": [{"name": "route", "value": "x"}], "responses": []},
+    {"events": {"event": "slot"}, "responses": []},
+    {"events": [], "responses": "Bonjour"},
+    {"events": [], "responses": ["Bonjour"]},
+]
+
+
+def stock_verdict(answer: Dict[str, Any]) -> bool:
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+        return True
+    except jsonschema.ValidationError:
+        return False
+
+
+@pytest.mark.parametrize("answer", VALID_ANSWERS)
+def test_valid_answers_pass_as_with_stock_rasa(answer: Dict[str, Any]) -> None:
+    assert stock_verdict(answer)
+    assert action_response.validate_action_result(RemoteAction("action_x", None), answer)
+
+
+@pytest.mark.parametrize("answer", INVALID_ANSWERS)
+def test_invalid_answers_fail_as_with_stock_rasa(answer: Dict[str, Any]) -> None:
+    assert not stock_verdict(answer)
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        action_response.validate_action_result(RemoteAction("action_x", None), answer)
+
+
+def test_install_replaces_the_per_call_schema_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    action_response.install()
+    action = RemoteAction("action_x", None)
+    with pytest.raises(jsonschema.ValidationError):
+        action._validate_action_result(INVALID_ANSWERS[0])
+    assert action._validate_action_result(VALID_ANSWERS[1])
+    assert action_response.action_response_validator() is action_response.action_response_validator()
+
+
+def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: Dict[str, str] = {}
+
+    def fake_rasa_main() -> None:
+        seen.update({name: os.environ[name] for name in serving_main.SINGLE_THREADED_COMPUTE})
+
+    monkeypatch.setattr("rasa.__main__.main", fake_rasa_main)
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    for name in serving_main.SINGLE_THREADED_COMPUTE:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    monkeypatch.setattr("sys.argv", ["python -m serving", "run"])
+    serving_main.main()
+    assert seen == {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+                    "OMP_NUM_THREADS": "4"}
+    assert RemoteAction._validate_action_result is action_response.validate_action_result
