@@ -1,8 +1,9 @@
 """NLU component: canonical entity values, robust to accents and typos.
 
-Runs after DIETClassifier and EntitySynonymMapper. It maps each extracted
-entity to a canonical value of the NLU contract and adds the entities DIET
-missed when a known surface form (or a close misspelling) is in the text.
+Runs after the intent classifier and EntitySynonymMapper. It is the entity
+extractor: it finds every known surface form (or a close misspelling) in the
+text and gives the canonical value of the NLU contract; an entity set by an
+earlier extractor, if the pipeline has one, is mapped to its canonical value.
 The surface forms are learnt from the training data (synonyms and annotated
 examples), so they live in one place: ``data/nlu/``.
 """

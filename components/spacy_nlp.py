@@ -2,7 +2,7 @@
 
 Rasa loads ``fr_core_news_md`` with only the parser disabled, so every message
 also goes through spaCy's named-entity recogniser, whose output no component of
-``config.yml`` uses (entities come from DIET and ``CanonicalEntities``). Leaving
+``config.yml`` uses (entities come from ``CanonicalEntities``). Leaving
 it out halves spaCy's time per message (2.4 -> 1.2 ms here) and changes no
 feature: tokens, lemmas and vectors stay the same.
 

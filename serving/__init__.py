@@ -1,2 +1,3 @@
 """How this project serves Rasa: ``python -m serving run ...`` is ``rasa run ...``
-with per-message work moved to start-up (see ``action_response``)."""
+with work Rasa 3.6 repeats for every message done once at start-up
+(``action_response``, ``event_types``) and one compute thread per worker."""

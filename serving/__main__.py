@@ -21,13 +21,29 @@ SINGLE_THREADED_COMPUTE = {
 
 
 def main() -> None:
+    # Log lines reach a log file or a pipe as they happen, not when a buffer
+    # fills (the forked workers log "Rasa server is up and running" there).
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     for name, value in SINGLE_THREADED_COMPUTE.items():
         os.environ.setdefault(name, value)
 
-    from serving import action_response
+    import logging
+
+    # Importing skops (how Rasa loads the intent classifier) walks sklearn's
+    # packages, and numpy.distutils then lowers the root logger to WARNING in
+    # passing, which hides Rasa's "Rasa server is up and running". Import it
+    # here, once for all workers, and put the level back.
+    root_level = logging.getLogger().level
+    import skops.io  # noqa: F401
+
+    logging.getLogger().setLevel(root_level)
+
+    from serving import action_response, event_types
     from rasa.__main__ import main as rasa_main
 
     action_response.install()
+    event_types.install()
     sys.argv[0] = "rasa"
     rasa_main()
 

@@ -1,4 +1,4 @@
-"""serving/: the tuned `rasa run` validates action answers exactly as stock Rasa does."""
+"""serving/: the tuned `rasa run` validates action answers and reads events exactly as stock Rasa does."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any, Dict, List
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
 
 import serving.__main__ as serving_main
-from serving import action_response
+from serving import action_response, event_types
 
 VALID_ANSWERS: List[Dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -68,6 +69,7 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
 
     monkeypatch.setattr("rasa.__main__.main", fake_rasa_main)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     for name in serving_main.SINGLE_THREADED_COMPUTE:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
@@ -76,3 +78,21 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
     assert seen == {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1",
                     "OMP_NUM_THREADS": "4"}
     assert RemoteAction._validate_action_result is action_response.validate_action_result
+    assert Event.resolve_by_type is event_types.resolve_by_type
+
+
+def test_event_classes_are_found_by_name_as_rasa_finds_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.utils.common import all_subclasses
+
+    names = {event_class.type_name for event_class in all_subclasses(Event)}
+    stock = {name: Event.resolve_by_type(name) for name in names}
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    event_types.install()
+    assert len(names) > 20
+    assert {name: Event.resolve_by_type(name) for name in names} == stock
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=Event) is Event
+    with pytest.raises(ValueError, match="no_such_event"):
+        Event.resolve_by_type("no_such_event")
+    parsed = Event.from_parameters({"event": "bot", "text": "Bonjour"})
+    assert parsed.type_name == "bot" and parsed.text == "Bonjour"
