@@ -4,13 +4,14 @@
     .venv/bin/python scripts/bench.py --skip-train --duration 10
 
 Setups, all on the same training data, domain and action server:
-- ours, production: config.yml, SANIC_WORKERS=2, PostgreSQL tracker store, Redis lock store;
-- ours, one process: config.yml, SQLite tracker store (what `make run` starts);
-- Rasa default: the pipeline and policies of `rasa init` (bench/default-config.yml), SQLite.
+- ours, production: config.yml, `python -m serving`, SANIC_WORKERS=2, PostgreSQL tracker store, Redis lock store;
+- ours, one process: config.yml, `python -m serving`, SQLite tracker store (what `make run` starts);
+- Rasa default: the pipeline and policies of `rasa init` (bench/default-config.yml), stock `rasa run`, SQLite.
 
 Measured: training time, model size, start time, resident memory, /model/parse latency,
 whole-turn latency over the REST webhook (with actions), throughput with 1, 10 and 50
-concurrent conversations (closed loop, bounded in time), held-out intent accuracy.
+concurrent conversations (closed loop, bounded in time), CPU per message of each process,
+held-out intent accuracy.
 Everything listens on loopback and is stopped by PID (process group for Sanic workers).
 """
 
@@ -69,6 +70,7 @@ class Setup:
     production_stores: bool = False
     # ours: `python -m serving` (serving/); default: stock `rasa run`.
     launcher: Sequence[str] = (str(VENV_BIN / "rasa"),)
+    endpoints: str = "endpoints.yml"
     results: Dict[str, float] = field(default_factory=dict)
     turn_latencies: Dict[int, List[float]] = field(default_factory=dict)
 
@@ -229,7 +231,7 @@ def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_u
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
         started = time.monotonic()
-        rasa = spawn([*setup.launcher, "run", "--model", str(model), "--endpoints", "endpoints.yml",
+        rasa = spawn([*setup.launcher, "run", "--model", str(model), "--endpoints", setup.endpoints,
                       "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
                       "--enable-api", "--auth-token", token], env, state / "rasa.log")
         url = f"http://127.0.0.1:{rasa_port}"
@@ -360,10 +362,12 @@ Client and servers share the machine (loopback). Throughput is a closed loop: ea
 sends its next message as soon as the previous one is answered, for {duration:.0f} s per level, going
 through an {len(CONVERSATION)}-message conversation (greeting, questions, follow-ups, typos, thanks).
 
-Setups, all trained on the same data with the same domain and action server:
-- **{setups[0].name}**: `config.yml`, `SANIC_WORKERS=2`, PostgreSQL tracker store, Redis lock store (production profile);
-- **{setups[1].name}**: `config.yml`, one process, SQLite tracker store (what `make run` starts);
-- **{setups[2].name}**: the pipeline and policies of `rasa init` (`bench/default-config.yml`), one process, SQLite.
+Setups, all trained on the same data with the same domain, action server and stores' URLs:
+- **{setups[0].name}**: `config.yml`, served by `python -m serving` (serving/), `SANIC_WORKERS=2`,
+  PostgreSQL tracker store, Redis lock store (production profile);
+- **{setups[1].name}**: `config.yml`, `python -m serving`, one process, SQLite tracker store (what `make run` starts);
+- **{setups[2].name}**: the pipeline and policies of `rasa init` (`bench/default-config.yml`), stock `rasa run`,
+  one process, Rasa's stock SQL tracker store on SQLite and in-memory lock store (`bench/default-endpoints.yml`).
 
 {table(setups)}
 
@@ -392,7 +396,7 @@ def main() -> None:
         Setup("ours (2 workers, PostgreSQL, Redis)", ROOT / "config.yml", "ours", workers=2, production_stores=True,
               launcher=SERVING),
         Setup("ours (1 process, SQLite)", ROOT / "config.yml", "ours", launcher=SERVING),
-        Setup("Rasa default", ROOT / "bench" / "default-config.yml", "default"),
+        Setup("Rasa default", ROOT / "bench" / "default-config.yml", "default", endpoints="bench/default-endpoints.yml"),
     ]
     train(setups[0], args.skip_train)
     setups[1].results.update(train_s=setups[0].results["train_s"], model_mib=setups[0].results["model_mib"])
