@@ -21,8 +21,7 @@ SINGLE_THREADED_COMPUTE = {
 
 
 def main() -> None:
-    # Log lines reach a log file or a pipe as they happen, not when a buffer
-    # fills (the forked workers log "Rasa server is up and running" there).
+    # Log lines reach a log file or a pipe as they happen, not when a buffer fills.
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     for name, value in SINGLE_THREADED_COMPUTE.items():
