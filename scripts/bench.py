@@ -233,7 +233,7 @@ def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_u
         started = time.monotonic()
         rasa = spawn([*setup.launcher, "run", "--model", str(model), "--endpoints", setup.endpoints,
                       "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
-                      "--enable-api", "--auth-token", token], env, state / "rasa.log")
+                      "--enable-api", f"--auth-token={token}"], env, state / "rasa.log")
         url = f"http://127.0.0.1:{rasa_port}"
         wait_until_up(f"{url}/status?token={token}", rasa)
         if setup.workers > 1:

@@ -66,7 +66,7 @@ wait_for "http://127.0.0.1:${ACTIONS_PORT}/health" "Action server" "${pids[-1]}"
 
 # python -m serving: `rasa run` with per-message work done once at start-up (serving/).
 setsid .venv/bin/python -m serving run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$BIND" --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  --interface "$BIND" --port "$RASA_PORT" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --cors "${cors_origins[@]}" &
 pids+=($!)
 wait_for "http://127.0.0.1:${RASA_PORT}/" "Rasa" "${pids[-1]}"

@@ -121,7 +121,7 @@ class RasaStack:
             [
                 str(VENV_BIN / "python"), "-m", "serving", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
-                "--enable-api", "--auth-token", self.token, "--cors", *self.web_origins,
+                "--enable-api", f"--auth-token={self.token}", "--cors", *self.web_origins,
             ],
         )
         if wait:

@@ -24,7 +24,8 @@ def process_group_alive(pgid: int) -> bool:
 
 def test_run_script_serves_everything_and_stops_cleanly(tmp_path: Path) -> None:
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
-    token = "jeton-de-test"
+    # A leading dash, as secrets.token_urlsafe gives one time in 64: must not be read as an option.
+    token = "-jeton-de-test"
     env = dict(
         os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
         RASA_AUTH_TOKEN=token, TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'conversations.db'}",
