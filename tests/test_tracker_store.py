@@ -32,7 +32,7 @@ def turn(text: str, answer: str) -> List[Any]:
     return [UserUttered(text), ActionExecuted("utter_answer"), BotUttered(answer), ActionExecuted("action_listen")]
 
 
-def count_queries(store: CountingSQLTrackerStore) -> List[str]:
+def recorded_queries(store: CountingSQLTrackerStore) -> List[str]:
     seen: List[str] = []
     sa.event.listen(store.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
     return seen
@@ -50,7 +50,7 @@ def test_turns_are_stored_once_in_order_without_counting_again(tmp_path: Path) -
         for index in range(3):
             tracker = await store.retrieve("visitor")
             assert tracker is not None
-            queries = count_queries(store)
+            queries = recorded_queries(store)
             tracker.update_with_events(turn(f"question {index}", f"réponse {index}") + [SlotSet("route", index)], DOMAIN)
             await store.save(tracker)
             assert not [q for q in queries if "count(" in q.lower()], queries
