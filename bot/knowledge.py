@@ -1,369 +1,453 @@
 """Loads and validates the knowledge base (YAML files in ``bot/knowledge/``).
 
-Every fact carries the ids of its sources; every source id must exist in
-``sources.yml``. A malformed file fails fast with the file and the field named.
+The files are checked by pydantic models: a missing or mistyped field, an
+unknown key, an unknown source or a broken reference fails at start-up with the
+file, the fact and the field named (``routes.yml: routes.arm.notes[0].sources:
+missing``).
+
+Facts that age carry their dates: ``effective`` (the day from which ``text``
+holds; ``before`` is said until then), ``as_of`` (the date its figures
+describe) and ``review_by`` (the day by which someone must check it again,
+listed by ``make kb-review``). Sentences are chosen for the day they are read
+(``Fact.on(today)``), never frozen at load time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, Tuple
 
 import yaml
+from pydantic import BaseModel, Extra, Field, StrictBool, StrictInt, StrictStr, ValidationError, root_validator, validator
+
+from bot.cues import vocabulary
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
-
-SOURCE_KINDS = ("document", "official")
-FORMATION_TYPES = ("lycee_pro", "formation_continue", "alternance", "formation_privee", "arm")
-SITUATIONS = ("etudiant", "reconversion", "salarie")
-TERMS = (
-    "dmp",
-    "dpi",
-    "dse",
-    "telemedecine",
-    "teleconsultation",
-    "tele_expertise",
-    "telesurveillance",
-    "e_parcours",
-    "via_trajectoire",
-    "donnees_sante",
-)
-INTERESTS = ("patient", "administration", "numerique", "regulation")
+FILES = ("sources.yml", "routes.yml", "financing.yml", "topics.yml", "glossary.yml")
 
 
 class KnowledgeBaseError(ValueError):
     """A knowledge-base file is missing, malformed or refers to an unknown id."""
 
 
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    publisher: str
-    kind: str
-    reference: str  # a URL, or the path of a document under shared/sources/
-    short: str  # how an answer cites it
+class _Model(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+        anystr_strip_whitespace = True
+        min_anystr_length = 1
 
 
-@dataclass(frozen=True)
-class Fact:
-    text: str
-    sources: Tuple[str, ...]
-    id: str = ""
-    about: Tuple[str, ...] = ()  # intents a route note answers, e.g. ask_duration
+Text = StrictStr
 
 
-@dataclass(frozen=True)
-class Range:
+class Source(_Model):
+    id: Text = ""
+    title: Text
+    publisher: Text
+    kind: Literal["document", "official"]
+    # document: its path under shared/sources/ (not reachable by a visitor); official: its URL.
+    reference: Text
+    short: Text  # how an answer cites it
+
+    @property
+    def url(self) -> Optional[str]:
+        return self.reference if self.reference.startswith("https://") else None
+
+
+def _named(sources: Tuple[str, ...]) -> Tuple[str, ...]:
+    if not sources:
+        raise ValueError("must name at least one source")
+    return sources
+
+
+class Fact(_Model):
+    text: Text
+    sources: Tuple[Text, ...]
+    id: Text = ""
+    # Intents a route note answers (routes.yml), e.g. ask_duration.
+    about: Tuple[Text, ...] = ()
+    # Words of a question that make this fact the answer's lead; `yes_no` is then said first
+    # to a yes/no question; an `asked_only` fact is shown only when its cues are asked about.
+    cues: Tuple[Text, ...] = ()
+    yes_no: Optional[Literal["Oui", "Non", "Pas forcément"]] = None
+    asked_only: StrictBool = False
+    effective: Optional[dt.date] = None
+    before: Optional[Text] = None
+    as_of: Optional[dt.date] = None
+    review_by: Optional[dt.date] = None
+    origin: str = ""  # "file: path", set by the loader
+
+    _sources = validator("sources", allow_reuse=True)(_named)
+
+    @root_validator(skip_on_failure=True)
+    def _dates(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values.get("before") and not values.get("effective"):
+            raise ValueError("`before` needs the `effective` date from which `text` holds")
+        if (values.get("effective") or values.get("as_of")) and not values.get("review_by"):
+            raise ValueError("a dated fact (effective or as_of) needs a `review_by` date")
+        return values
+
+    def on(self, today: dt.date) -> str:
+        """The sentence true on ``today``."""
+        if self.effective and self.before and today < self.effective:
+            return self.before
+        return self.text
+
+
+class Range(_Model):
     """A numeric range with the sentence that states it and where it comes from."""
 
-    text: str
-    minimum: Optional[float]
-    maximum: Optional[float]
-    sources: Tuple[str, ...]
+    text: Text
+    min: Optional[float] = None
+    max: Optional[float] = None
+    sources: Tuple[Text, ...]
+    origin: str = ""
+
+    _sources = validator("sources", allow_reuse=True)(_named)
+
+    @property
+    def minimum(self) -> Optional[float]:
+        return self.min
+
+    @property
+    def maximum(self) -> Optional[float]:
+        return self.max
+
+    @root_validator(skip_on_failure=True)
+    def _ordered(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        low, high = values.get("min"), values.get("max")
+        if low is not None and high is not None and low > high:
+            raise ValueError("min is greater than max")
+        return values
 
 
-@dataclass(frozen=True)
-class TrainingRoute:
-    id: str
-    name: str
-    short_name: str  # for buttons
+Diploma = Literal["none", "cap_bep", "bac", "bac2"]
+
+
+class TrainingRoute(_Model):
+    id: Text
+    name: Text  # title case, for cards
+    short_name: Text  # for buttons
+    the: Text  # in a sentence, with its article: "l'alternance"
+    # The four routes of the guide's table; the ARM diploma (another job, next to it) is not.
+    core: StrictBool
     summary: Fact
-    duration: Range  # months
-    cost: Range  # euros, for the trainee
+    duration_months: Range
+    cost_eur: Range
     certification: Fact
-    rncp: Tuple[str, ...]
-    paid_while_training: bool
-    min_age: Optional[int]
-    required_diploma: Optional[str]  # none, cap_bep, bac, bac2 (minimum to enter)
-    max_age: Optional[int]
+    paid_while_training: StrictBool
+    min_age: Optional[StrictInt] = None
+    max_age: Optional[StrictInt] = None
+    required_diploma: Optional[Diploma] = None
     entry: Fact
-    suits: Tuple[Fact, ...]
-    interests: Tuple[str, ...]
-    financing: Tuple[str, ...]
-    notes: Tuple[Fact, ...]
-    next_steps: Tuple[Fact, ...]
+    suits: List[Fact] = Field(..., min_items=1)
+    interests: List[Literal["patient", "administration", "numerique", "regulation"]] = Field(..., min_items=1)
+    financing: Tuple[Text, ...] = ()
+    notes: Tuple[Fact, ...] = ()
+    next_steps: List[Fact] = Field(..., min_items=1)
+
+    @property
+    def duration(self) -> Range:
+        return self.duration_months
+
+    @property
+    def cost(self) -> Range:
+        return self.cost_eur
 
 
-@dataclass(frozen=True)
-class FinancingOption:
-    id: str
-    name: str
-    description: Fact
-    situations: Tuple[str, ...]
-    details: Tuple[Fact, ...]
+class FinancingOption(_Model):
+    """A way to pay for a training (and the VAE, a way to certify without a whole training)."""
+
+    id: Text
+    name: Text  # title case
+    the: Text  # in a sentence: "le compte personnel de formation (CPF)"
+    short: Text  # in a sentence, short: "le CPF"
+    summary: Fact  # a lower-case clause: "<the> : <summary>"
+    situations: List[Literal["etudiant", "reconversion", "salarie"]] = Field(..., min_items=1)
+    details: Tuple[Fact, ...] = ()
 
 
-@dataclass(frozen=True)
-class Section:
-    id: str
-    heading: str
-    facts: Tuple[Fact, ...]
+class Facet(_Model):
+    """One side of a topic (human or technical skills...): what a question's words can lead with."""
+
+    id: Text
+    label: Text  # its button
+    lead: Text = ""  # an opening sentence, no fact in it
+    cues: Tuple[Text, ...] = ()
+    facts: List[Fact] = Field(..., min_items=1)
 
 
-@dataclass(frozen=True)
-class Topic:
-    id: str  # the intent it answers
-    title: str
-    intro: str
-    sections: Tuple[Section, ...]
-    followups: Tuple[str, ...]
+class Topic(_Model):
+    id: Text = ""  # the intent it answers
+    title: Text
+    lead: Text = ""
+    cues: Tuple[Text, ...] = ()  # words that name the topic ("salaire"), for follow-ups
+    facets: Tuple[Facet, ...] = ()
+    followups: Tuple[Text, ...] = ()
+
+    @validator("facets")
+    def _unique_facets(cls, facets: Tuple[Facet, ...]) -> Tuple[Facet, ...]:
+        ids = [f.id for f in facets]
+        if len(ids) != len(set(ids)):
+            raise ValueError("facet ids must be unique within a topic")
+        return facets
 
 
-@dataclass(frozen=True)
-class Term:
-    id: str
-    label: str
+class Term(_Model):
+    id: Text
+    label: Text
+    short: Text  # its button
     definition: Fact
-    details: Tuple[Fact, ...]
+    details: Tuple[Fact, ...] = ()
 
 
-@dataclass(frozen=True)
-class KnowledgeBase:
-    sources: Mapping[str, Source]
-    routes: Mapping[str, TrainingRoute]
-    financing: Mapping[str, FinancingOption]
-    topics: Mapping[str, Topic]
-    terms: Mapping[str, Term]
+class _SourcesFile(_Model):
+    sources: Dict[Text, Source]
+
+
+class _RoutesFile(_Model):
+    routes: List[TrainingRoute] = Field(..., min_items=1)
+
+
+class _FinancingFile(_Model):
+    financing: List[FinancingOption] = Field(..., min_items=1)
+
+
+class _TopicsFile(_Model):
     disclaimer: Fact
-    topic_labels: Mapping[str, str] = field(default_factory=dict)
+    topic_labels: Dict[Text, Text]
+    topics: Dict[Text, Topic]
+
+
+class _GlossaryFile(_Model):
+    terms: List[Term] = Field(..., min_items=1)
+
+
+class KnowledgeBase:
+    """Every file of the knowledge base, validated and cross-checked."""
+
+    def __init__(self, sources: Mapping[str, Source], routes: Mapping[str, TrainingRoute],
+                 financing: Mapping[str, FinancingOption], topics: Mapping[str, Topic], terms: Mapping[str, Term],
+                 disclaimer: Fact, topic_labels: Mapping[str, str]):
+        self.sources = dict(sources)
+        self.routes = dict(routes)
+        self.financing = dict(financing)
+        self.topics = dict(topics)
+        self.terms = dict(terms)
+        self.disclaimer = disclaimer
+        self.topic_labels = dict(topic_labels)
+        self._facts_by_id = {f.id: f for f in self.facts() if isinstance(f, Fact) and f.id}
+        # Words spelt right: a question's word found here is never read as a misspelt cue.
+        self.words = vocabulary([f.text for f in self.facts()] + [str(v) for v in _walk_texts(self)])
 
     def fact(self, fact_id: str) -> Fact:
-        """A topic fact by its id (facts that code refers to carry one)."""
-        for topic in self.topics.values():
-            for section in topic.sections:
-                for fact in section.facts:
-                    if fact.id == fact_id:
-                        return fact
-        raise KeyError(fact_id)
+        """A fact by its id (facts that code refers to carry one)."""
+        return self._facts_by_id[fact_id]
+
+    def facts(self) -> Iterator[Fact]:
+        """Every fact and range once, in file order."""
+        seen = set()
+        for item in _walk(self):
+            key = getattr(item, "id", "") or getattr(item, "origin", "")
+            if isinstance(item, (Fact, Range)) and key not in seen:
+                seen.add(key)
+                yield item
 
     def source_names(self, ids: Sequence[str]) -> List[str]:
         """Short citations, each once (several Légifrance texts are cited as one)."""
         return list(dict.fromkeys(self.sources[i].short for i in ids))
 
+    def cited(self, ids: Sequence[str]) -> List[Source]:
+        """The sources of ``ids``, each once, in order."""
+        return [self.sources[i] for i in dict.fromkeys(ids)]
 
-class _Reader:
-    """Reads one YAML mapping and reports errors as ``file: path.to.field: problem``."""
-
-    def __init__(self, path: Path, known_sources: Optional[Mapping[str, Source]] = None):
-        self.path = path
-        self.known_sources = known_sources
-        try:
-            self.data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as error:
-            raise KnowledgeBaseError(f"{path.name}: file not found") from error
-        except yaml.YAMLError as error:
-            raise KnowledgeBaseError(f"{path.name}: invalid YAML: {error}") from error
-        if not isinstance(self.data, dict):
-            raise KnowledgeBaseError(f"{path.name}: the top level must be a mapping")
-
-    def fail(self, where: str, problem: str) -> KnowledgeBaseError:
-        return KnowledgeBaseError(f"{self.path.name}: {where}: {problem}")
-
-    def get(self, node: Any, key: str, where: str, kind: type, required: bool = True) -> Any:
-        if not isinstance(node, dict):
-            raise self.fail(where, "must be a mapping")
-        if key not in node or node[key] is None:
-            if required:
-                raise self.fail(f"{where}.{key}", "missing")
-            return None
-        value = node[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(f"{where}.{key}", f"must be a {kind.__name__}")
-        if kind is str and not value.strip():
-            raise self.fail(f"{where}.{key}", "must not be empty")
-        return value
-
-    def items(self, node: Any, key: str, where: str, required: bool = True) -> List[Any]:
-        value = self.get(node, key, where, list, required)
-        return value or []
-
-    def strings(self, node: Any, key: str, where: str, allowed: Sequence[str] = (), required: bool = False) -> Tuple[str, ...]:
-        values = self.items(node, key, where, required)
-        for index, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                raise self.fail(f"{where}.{key}[{index}]", "must be a non-empty string")
-            if allowed and value not in allowed:
-                raise self.fail(f"{where}.{key}[{index}]", f"unknown value {value!r} (expected one of {', '.join(allowed)})")
-        return tuple(values)
-
-    def sources(self, node: Any, where: str) -> Tuple[str, ...]:
-        ids = self.strings(node, "sources", where, required=True)
-        if not ids:
-            raise self.fail(f"{where}.sources", "must name at least one source")
-        if self.known_sources is not None:
-            for source_id in ids:
-                if source_id not in self.known_sources:
-                    raise self.fail(f"{where}.sources", f"unknown source {source_id!r}")
-        return ids
-
-    def fact(self, node: Any, where: str) -> Fact:
-        return Fact(
-            text=self.get(node, "text", where, str).strip(),
-            sources=self.sources(node, where),
-            id=self.get(node, "id", where, str, required=False) or "",
-            about=self.strings(node, "about", where),
-        )
-
-    def fact_at(self, node: Any, key: str, where: str) -> Fact:
-        return self.fact(self.get(node, key, where, dict), f"{where}.{key}")
-
-    def facts(self, node: Any, key: str, where: str, required: bool = False) -> Tuple[Fact, ...]:
-        return tuple(self.fact(item, f"{where}.{key}[{i}]") for i, item in enumerate(self.items(node, key, where, required)))
-
-    def range(self, node: Any, key: str, where: str) -> Range:
-        where = f"{where}.{key}"
-        item = self.get(node, key, where.rsplit(".", 1)[0], dict)
-        minimum = self.get(item, "min", where, float, required=False)
-        maximum = self.get(item, "max", where, float, required=False)
-        if minimum is not None and maximum is not None and minimum > maximum:
-            raise self.fail(where, "min is greater than max")
-        return Range(self.get(item, "text", where, str).strip(), minimum, maximum, self.sources(item, where))
+    @property
+    def core_routes(self) -> List[TrainingRoute]:
+        return [r for r in self.routes.values() if r.core]
 
 
-def _load_sources(directory: Path) -> Dict[str, Source]:
-    reader = _Reader(directory / "sources.yml")
-    sources: Dict[str, Source] = {}
-    for source_id, node in (reader.get(reader.data, "sources", "", dict) or {}).items():
-        where = f"sources.{source_id}"
-        kind = reader.get(node, "kind", where, str)
-        if kind not in SOURCE_KINDS:
-            raise reader.fail(f"{where}.kind", f"must be one of {', '.join(SOURCE_KINDS)}")
-        sources[source_id] = Source(
-            id=source_id,
-            title=reader.get(node, "title", where, str),
-            publisher=reader.get(node, "publisher", where, str),
-            kind=kind,
-            reference=reader.get(node, "reference", where, str),
-            short=reader.get(node, "short", where, str, required=False) or reader.get(node, "publisher", where, str),
-        )
-    return sources
+def _walk_texts(kb: "KnowledgeBase") -> Iterator[str]:
+    for topic in kb.topics.values():
+        yield topic.title
+        yield topic.lead
+        for facet in topic.facets:
+            yield facet.label
+            yield facet.lead
+    yield from kb.topic_labels.values()
+    for route in kb.routes.values():
+        yield from (route.name, route.short_name, route.the)
+    for option in kb.financing.values():
+        yield from (option.name, option.the, option.short)
+    for term in kb.terms.values():
+        yield from (term.label, term.short)
 
 
-def _load_routes(directory: Path, sources: Mapping[str, Source]) -> Dict[str, TrainingRoute]:
-    reader = _Reader(directory / "routes.yml", sources)
-    routes: Dict[str, TrainingRoute] = {}
-    for index, node in enumerate(reader.items(reader.data, "routes", "")):
-        where = f"routes[{index}]"
-        route_id = reader.get(node, "id", where, str)
-        if route_id not in FORMATION_TYPES:
-            raise reader.fail(f"{where}.id", f"unknown route {route_id!r}")
-        where = f"routes.{route_id}"
-        diploma = reader.get(node, "required_diploma", where, str, required=False)
-        if diploma is not None and diploma not in ("none", "cap_bep", "bac", "bac2"):
-            raise reader.fail(f"{where}.required_diploma", "must be none, cap_bep, bac or bac2")
-        routes[route_id] = TrainingRoute(
-            id=route_id,
-            name=reader.get(node, "name", where, str),
-            short_name=reader.get(node, "short_name", where, str),
-            summary=reader.fact_at(node, "summary", where),
-            duration=reader.range(node, "duration_months", where),
-            cost=reader.range(node, "cost_eur", where),
-            certification=reader.fact_at(node, "certification", where),
-            rncp=reader.strings(node, "rncp", where),
-            paid_while_training=reader.get(node, "paid_while_training", where, bool),
-            min_age=reader.get(node, "min_age", where, int, required=False),
-            max_age=reader.get(node, "max_age", where, int, required=False),
-            required_diploma=diploma,
-            entry=reader.fact_at(node, "entry", where),
-            suits=reader.facts(node, "suits", where, required=True),
-            interests=reader.strings(node, "interests", where, INTERESTS, required=True),
-            financing=reader.strings(node, "financing", where),
-            notes=reader.facts(node, "notes", where),
-            next_steps=reader.facts(node, "next_steps", where, required=True),
-        )
-    missing = set(FORMATION_TYPES) - set(routes)
-    if missing:
-        raise reader.fail("routes", f"missing routes: {', '.join(sorted(missing))}")
-    return routes
+def _walk(node: Any) -> Iterator[Any]:
+    if isinstance(node, KnowledgeBase):
+        for part in (node.routes, node.financing, node.topics, node.terms):
+            yield from _walk(part)
+        yield node.disclaimer
+    elif isinstance(node, BaseModel):
+        yield node
+        for name in node.__fields__:
+            yield from _walk(getattr(node, name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _walk(value)
 
 
-def _load_financing(directory: Path, sources: Mapping[str, Source]) -> Dict[str, FinancingOption]:
-    reader = _Reader(directory / "financing.yml", sources)
-    options: Dict[str, FinancingOption] = {}
-    for index, node in enumerate(reader.items(reader.data, "financing", "")):
-        option_id = reader.get(node, "id", f"financing[{index}]", str)
-        where = f"financing.{option_id}"
-        options[option_id] = FinancingOption(
-            id=option_id,
-            name=reader.get(node, "name", where, str),
-            description=reader.fact_at(node, "description", where),
-            situations=reader.strings(node, "situations", where, SITUATIONS, required=True),
-            details=reader.facts(node, "details", where),
-        )
-    return options
+# --- loading -------------------------------------------------------------------------------
+
+def _read(path: Path) -> Dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise KnowledgeBaseError(f"{path.name}: file not found") from error
+    except yaml.YAMLError as error:
+        raise KnowledgeBaseError(f"{path.name}: invalid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{path.name}: the top level must be a mapping")
+    return data
 
 
-def _load_topics(directory: Path, sources: Mapping[str, Source]) -> Tuple[Dict[str, Topic], Fact, Dict[str, str]]:
-    reader = _Reader(directory / "topics.yml", sources)
-    topics: Dict[str, Topic] = {}
-    for topic_id, node in reader.get(reader.data, "topics", "", dict).items():
-        where = f"topics.{topic_id}"
-        sections = []
-        for s_index, section in enumerate(reader.items(node, "sections", where)):
-            s_where = f"{where}.sections[{s_index}]"
-            sections.append(
-                Section(
-                    id=reader.get(section, "id", s_where, str),
-                    heading=reader.get(section, "heading", s_where, str, required=False) or "",
-                    facts=reader.facts(section, "facts", s_where, required=True),
-                )
-            )
-        topics[topic_id] = Topic(
-            id=topic_id,
-            title=reader.get(node, "title", where, str),
-            intro=reader.get(node, "intro", where, str, required=False) or "",
-            sections=tuple(sections),
-            followups=reader.strings(node, "followups", where),
-        )
-    disclaimer = reader.fact_at(reader.data, "disclaimer", "")
-    labels = reader.get(reader.data, "topic_labels", "", dict)
-    return topics, disclaimer, {str(k): str(v) for k, v in labels.items()}
+def _path(data: Any, location: Sequence[Any]) -> str:
+    """("routes", 4, "notes", 0, "sources") -> "routes.arm.notes[0].sources": an item with an id is named by it."""
+    out, node = "", data
+    for part in location:
+        if part == "__root__":
+            continue
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            item_id = item.get("id") if isinstance(item, dict) else None
+            out += f".{item_id}" if isinstance(item_id, str) and item_id else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
 
 
-def _load_terms(directory: Path, sources: Mapping[str, Source]) -> Dict[str, Term]:
-    reader = _Reader(directory / "glossary.yml", sources)
-    terms: Dict[str, Term] = {}
-    for index, node in enumerate(reader.items(reader.data, "terms", "")):
-        term_id = reader.get(node, "id", f"terms[{index}]", str)
-        if term_id not in TERMS:
-            raise reader.fail(f"terms[{index}].id", f"unknown term {term_id!r}")
-        where = f"terms.{term_id}"
-        terms[term_id] = Term(
-            id=term_id,
-            label=reader.get(node, "label", where, str),
-            definition=reader.fact_at(node, "definition", where),
-            details=reader.facts(node, "details", where),
-        )
-    missing = set(TERMS) - set(terms)
-    if missing:
-        raise reader.fail("terms", f"missing terms: {', '.join(sorted(missing))}")
-    return terms
+def _explain(error: Dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "value_error.missing":
+        return "missing"
+    if kind == "value_error.extra":
+        return "unknown field (a typo?)"
+    if "bool" in kind:
+        return "must be true or false"
+    return str(error["msg"])
+
+
+def _validate(model: type, data: Dict[str, Any], file: str) -> Any:
+    try:
+        return model.parse_obj(data)
+    except ValidationError as error:
+        problems = [f"{file}: {_path(data, e['loc'])}: {_explain(e)}" for e in error.errors()]
+        raise KnowledgeBaseError("\n".join(problems)) from None
+
+
+def _resolve_refs(data: Any, by_id: Dict[str, Dict[str, Any]], file: str, where: str = "") -> Any:
+    """Replaces ``{ref: fact_id}`` with that fact: a fact shown in two places is written once."""
+    if isinstance(data, dict):
+        if "ref" in data:
+            if data["ref"] not in by_id:
+                raise KnowledgeBaseError(f"{file}: {where}: unknown fact id {data['ref']!r}")
+            # The referenced fact, with what the reference adds (the intents a route note answers).
+            return {**by_id[data["ref"]], **{k: v for k, v in data.items() if k != "ref"}}
+        return {k: _resolve_refs(v, by_id, file, f"{where}.{k}" if where else str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_resolve_refs(v, by_id, file, f"{where}[{i}]") for i, v in enumerate(data)]
+    return data
+
+
+def _raw_facts_by_id(data: Any) -> Iterator[Tuple[str, Dict[str, Any]]]:
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str) and "text" in data and "sources" in data:
+            yield data["id"], data
+        for value in data.values():
+            yield from _raw_facts_by_id(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _raw_facts_by_id(value)
+
+
+def _set_origins(node: Any, file: str, data: Any, location: Tuple[Any, ...] = ()) -> None:
+    """Records on each fact where it is written, for error messages and `make kb-review`."""
+    if isinstance(node, (Fact, Range)):
+        object.__setattr__(node, "origin", f"{file}: {_path(data, location)}")
+    if isinstance(node, BaseModel):
+        for name in node.__fields__:
+            _set_origins(getattr(node, name), file, data, location + (name,))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _set_origins(value, file, data, location + (key,))
+    elif isinstance(node, (list, tuple)):
+        for index, value in enumerate(node):
+            _set_origins(value, file, data, location + (index,))
+
+
+def _check_sources(node: Any, known: Mapping[str, Source]) -> None:
+    for item in _walk(node):
+        if isinstance(item, (Fact, Range)):
+            for source_id in item.sources:
+                if source_id not in known:
+                    raise KnowledgeBaseError(f"{item.origin}.sources: unknown source {source_id!r}")
 
 
 def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     """Reads every file of the knowledge base and checks cross-references."""
-    sources = _load_sources(directory)
-    routes = _load_routes(directory, sources)
-    financing = _load_financing(directory, sources)
+    raw = {name: _read(directory / name) for name in FILES}
+    by_id: Dict[str, Dict[str, Any]] = {}
+    for name in FILES:
+        for fact_id, fact in _raw_facts_by_id(raw[name]):
+            if fact_id in by_id:
+                raise KnowledgeBaseError(f"{name}: fact id {fact_id!r} is used twice")
+            by_id[fact_id] = fact
+    raw = {name: _resolve_refs(data, by_id, name) for name, data in raw.items()}
+
+    sources_file = _validate(_SourcesFile, raw["sources.yml"], "sources.yml")
+    sources = {key: source.copy(update={"id": key}) for key, source in sources_file.sources.items()}
+    routes_file = _validate(_RoutesFile, raw["routes.yml"], "routes.yml")
+    financing_file = _validate(_FinancingFile, raw["financing.yml"], "financing.yml")
+    topics_file = _validate(_TopicsFile, raw["topics.yml"], "topics.yml")
+    glossary_file = _validate(_GlossaryFile, raw["glossary.yml"], "glossary.yml")
+    for model, name in ((routes_file, "routes.yml"), (financing_file, "financing.yml"),
+                        (topics_file, "topics.yml"), (glossary_file, "glossary.yml")):
+        _set_origins(model, name, raw[name])
+        _check_sources(model, sources)
+
+    routes = _unique(routes_file.routes, "routes.yml", "routes")
+    financing = _unique(financing_file.financing, "financing.yml", "financing")
+    terms = _unique(glossary_file.terms, "glossary.yml", "terms")
     for route in routes.values():
         for option_id in route.financing:
             if option_id not in financing:
                 raise KnowledgeBaseError(f"routes.yml: routes.{route.id}.financing: unknown financing option {option_id!r}")
-    topics, disclaimer, labels = _load_topics(directory, sources)
+    topics = {key: topic.copy(update={"id": key}) for key, topic in topics_file.topics.items()}
     for topic in topics.values():
         for followup in topic.followups:
-            if followup not in labels:
+            if followup not in topics_file.topic_labels:
                 raise KnowledgeBaseError(f"topics.yml: topics.{topic.id}.followups: {followup!r} has no entry in topic_labels")
-    return KnowledgeBase(
-        sources=sources,
-        routes=routes,
-        financing=financing,
-        topics=topics,
-        terms=_load_terms(directory, sources),
-        disclaimer=disclaimer,
-        topic_labels=labels,
-    )
+    return KnowledgeBase(sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels)
+
+
+def _unique(items: Sequence[Any], file: str, key: str) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for item in items:
+        if item.id in out:
+            raise KnowledgeBaseError(f"{file}: {key}.{item.id}: the id is used twice")
+        out[item.id] = item
+    return out
+
+
+# --- review ---------------------------------------------------------------------------------
+
+def due_for_review(kb: KnowledgeBase, today: dt.date) -> List[Fact]:
+    """Facts whose ``review_by`` date has passed on ``today``, oldest first."""
+    due = [f for f in kb.facts() if isinstance(f, Fact) and f.review_by and f.review_by < today]
+    return sorted(due, key=lambda f: (f.review_by, f.origin))
