@@ -1,10 +1,21 @@
-"""Composes French answers from the knowledge base, filtered by the entities of the question."""
+"""Composes the answer to a knowledge question: short, sourced, with the rest one button away.
+
+An answer leads with what was asked: the facet of the topic that the words of the
+question point to (``Facet.cues``), or the fact that answers it (``Fact.cues``), said
+with its yes or no first to a yes/no question. It shows at most ``MAX_BULLETS``
+facts; the other facets, the related topics and the routes are buttons. Every answer
+ends with its source line, and its ``custom`` payload carries the sources' links.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+import datetime as dt
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.knowledge import Fact, KnowledgeBase, Range, Topic, TrainingRoute
+from bot.cues import is_yes_no_question, match_length, words
+from bot.french import capitalize, lower_first, of, sentence, to
+from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Range, Term, Topic, TrainingRoute
 from bot.reply import Button, Reply
 
 ROUTE_INTENTS = ("ask_training_paths", "ask_cost", "ask_duration", "ask_certification", "ask_financing")
@@ -21,29 +32,67 @@ KNOWLEDGE_INTENTS = ROUTE_INTENTS + (
     "ask_definition",
 )
 BULLET = "• "
+MAX_BULLETS = 4
 MAX_BUTTONS = 6
-# Beyond this many financing options for one route, the others are only named (chat bubble length).
-MAX_DETAILED_OPTIONS = 3
+# A knowledge bubble never goes beyond MAX_ANSWER_CHARS (tests/test_answer_lengths.py); what
+# is optional (a route's notes, the facts after a direct answer) is added up to TARGET_CHARS.
+MAX_ANSWER_CHARS = 600
+TARGET_CHARS = 450
+# Schemes that are ways to pay (the VAE certifies without paying for a whole training).
+PAYING_SCHEMES_SHOWN = 4
 
 
-def answer(kb: KnowledgeBase, intent: str, formation_type: Optional[str] = None, term: Optional[str] = None) -> Reply:
-    """The answer to a knowledge question; ``formation_type`` and ``term`` narrow it down."""
+@dataclass(frozen=True)
+class Question:
+    """What the visitor asks, once the context is resolved (bot/context.py)."""
+
+    intent: str
+    route: Optional[str] = None
+    term: Optional[str] = None
+    scheme: Optional[str] = None  # a financing option of financing.yml
+    facet: Optional[str] = None  # chosen by a button
+    text: str = ""  # the visitor's words: they pick the facet and the yes/no lead
+
+
+def answer(
+    kb: KnowledgeBase,
+    intent: str,
+    formation_type: Optional[str] = None,
+    term: Optional[str] = None,
+    *,
+    scheme: Optional[str] = None,
+    facet: Optional[str] = None,
+    text: str = "",
+    today: Optional[dt.date] = None,
+    situation: Optional[str] = None,
+) -> Reply:
+    """The answer to a knowledge question; the route, term or scheme narrows it down."""
+    question = Question(intent, formation_type, term, scheme, facet, text)
+    return compose(kb, question, today or dt.date.today(), situation)
+
+
+def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Optional[str] = None) -> Reply:
+    intent = question.intent
     if intent not in KNOWLEDGE_INTENTS:
         raise ValueError(f"not a knowledge intent: {intent}")
+    writer = _Writer(kb, today, question)
     if intent == "ask_definition":
-        return _definition(kb, term)
-    route = kb.routes.get(formation_type or "")
-    if intent in ROUTE_INTENTS and route is not None:
-        return _ROUTE_ANSWERS[intent](kb, route)
-    if intent == "ask_cost":
-        return _route_table(kb, intent, lambda r: r.cost, disclaimer=True)
-    if intent == "ask_duration":
-        return _route_table(kb, intent, lambda r: r.duration, disclaimer=True)
+        return writer.definition(kb.terms.get(question.term or ""))
+    route = kb.routes.get(question.route or "")
+    option = kb.financing.get(question.scheme or "")
+    if option is not None and route is None:
+        return writer.scheme(option, situation)
+    if route is not None:
+        lead = cued(route_facts(route), writer.words)
+        if lead is not None:
+            return writer.route_lead(route, lead)
+        if intent in ROUTE_INTENTS:
+            return _ROUTE_ANSWERS[intent](writer, route, situation)
+    if intent in ("ask_cost", "ask_duration"):
+        return writer.route_table(intent)
     if intent == "ask_financing":
-        return _financing_overview(kb)
-    if intent == "ask_training_paths":
-        return _training_paths_overview(kb)
-    return _topic(kb, kb.topics[intent])
+        return writer.financing_overview(situation)
+    return writer.topic(kb.topics[intent])
 
 
 def follow_up_intent(last_topic: Optional[str], formation_type: Optional[str], term: Optional[str]) -> str:
@@ -57,164 +106,334 @@ def follow_up_intent(last_topic: Optional[str], formation_type: Optional[str], t
     return last_topic if last_topic in KNOWLEDGE_INTENTS else "ask_training_paths"
 
 
-# --- composition helpers -------------------------------------------------------------------
+def route_facts(route: TrainingRoute) -> List[Fact]:
+    return [route.summary, route.entry, route.certification, *route.suits, *route.notes]
 
-def _sources_line(kb: KnowledgeBase, facts: Iterable[object]) -> str:
-    ids: List[str] = []
+
+def scheme_facts(option: FinancingOption) -> List[Fact]:
+    return [option.summary, *option.details]
+
+
+def term_facts(term: Term) -> List[Fact]:
+    return [term.definition, *term.details]
+
+
+def topic_facts(topic: Topic) -> List[Fact]:
+    return [fact for facet in topic.facets for fact in facet.facts]
+
+
+def cued(facts: Sequence[Fact], question_words: Sequence[str]) -> Optional[Fact]:
+    """The fact whose cue the question names (the longest cue wins), if any."""
+    best, best_length = None, 0
     for fact in facts:
-        ids.extend(getattr(fact, "sources", ()))
-    titles = kb.source_names(ids)
-    return ("Sources : " if len(titles) > 1 else "Source : ") + " ; ".join(titles) + "." if titles else ""
+        length = match_length(fact.cues, question_words)
+        if length > best_length:
+            best, best_length = fact, length
+    return best
 
 
-def _compose(kb: KnowledgeBase, lines: Sequence[str], facts: Sequence[object], buttons: Sequence[Button]) -> Reply:
-    ids = tuple(dict.fromkeys(i for f in facts for i in getattr(f, "sources", ())))
-    text = "\n".join(line for line in lines if line)
-    sources = _sources_line(kb, facts)
-    if sources:
-        text = f"{text}\n\n{sources}"
-    return Reply(text=text, buttons=tuple(buttons[:MAX_BUTTONS]), sources=ids)
-
-
-def _topic_buttons(kb: KnowledgeBase, intents: Iterable[str], **entities: str) -> List[Button]:
-    return [Button.for_intent(kb.topic_labels[i], i, **entities) for i in intents if i in kb.topic_labels]
-
-
-def _route_buttons(kb: KnowledgeBase, route: TrainingRoute, current: str) -> List[Button]:
-    others = [i for i in ("ask_cost", "ask_duration", "ask_certification", "ask_financing") if i != current]
+def source_links(kb: KnowledgeBase, ids: Sequence[str]) -> List[Dict[str, Optional[str]]]:
+    """The cited sources as the widget shows them: a label (the short name, or the title when two
+    sources share it) and the official page's address, if it has one."""
+    cited = kb.cited(ids)
+    shorts = [s.short for s in cited]
     return [
-        Button.for_intent(f"{kb.topic_labels.get(i, i)} ({route.short_name})", i, formation_type=route.id)
-        for i in others[:3]
+        {"label": s.short if shorts.count(s.short) == 1 else f"{s.short}, {s.title}", "title": s.title, "url": s.url}
+        for s in cited
     ]
 
 
-def _topic(kb: KnowledgeBase, topic: Topic, extra_lines: Sequence[str] = (), extra_facts: Sequence[Fact] = ()) -> Reply:
-    lines: List[str] = [topic.intro]
-    facts: List[object] = list(extra_facts)
-    for section in topic.sections:
-        if section.heading:
-            lines.append(f"\n{section.heading} :" if lines else f"{section.heading} :")
-        lines.extend(BULLET + fact.text for fact in section.facts)
-        facts.extend(section.facts)
-    lines.extend(extra_lines)
-    return _compose(kb, lines, facts, _topic_buttons(kb, topic.followups))
+def listed(items: Sequence[str]) -> List[str]:
+    """Bullets; items written as list entries ("tenir les dossiers ;") end the list with a full stop."""
+    out = [BULLET + item for item in items]
+    if out and out[-1].endswith(";"):
+        out[-1] = out[-1].rstrip(" ;") + "."
+    return out
 
 
-def _range_line(route: TrainingRoute, value: Range) -> str:
-    return f"{BULLET}{route.name} : {value.text}"
+def _source_ids(cited: Sequence[object]) -> Tuple[str, ...]:
+    return tuple(dict.fromkeys(i for item in cited for i in getattr(item, "sources", ())))
 
 
-def _route_table(kb: KnowledgeBase, intent: str, field: Callable[[TrainingRoute], Range], disclaimer: bool) -> Reply:
-    topic = kb.topics[intent]
-    lines = [topic.intro] + [_range_line(r, field(r)) for r in kb.routes.values()]
-    facts: List[object] = [field(r) for r in kb.routes.values()]
-    for section in topic.sections:
-        lines.extend(BULLET + f.text for f in section.facts)
-        facts.extend(section.facts)
-    if disclaimer:
-        lines.append(f"\n{kb.disclaimer.text}")
-        facts.append(kb.disclaimer)
-    buttons = [Button.for_intent(r.short_name, intent, formation_type=r.id) for r in kb.routes.values()]
-    return _compose(kb, lines, facts, buttons)
+class _Writer:
+    """Writes one answer: picks what leads, what follows, the buttons and the sources."""
+
+    def __init__(self, kb: KnowledgeBase, today: dt.date, question: Question):
+        self.kb, self.today, self.question = kb, today, question
+        self.words = words(question.text, kb.words)
+        self.yes_no = is_yes_no_question(question.text)
+
+    # --- assembling ------------------------------------------------------------------------
+    def text(self, lines: Sequence[str], cited: Sequence[object]) -> str:
+        text = "\n".join(line for line in lines if line)
+        names = self.kb.source_names(_source_ids(cited))
+        if names:
+            text += "\n\n" + ("Sources : " if len(names) > 1 else "Source : ") + " ; ".join(names) + "."
+        return text
+
+    def reply(self, lines: Sequence[str], cited: Sequence[object], buttons: Sequence[Button],
+              topic: str, facet: str = "", notes: Sequence[Fact] = ()) -> Reply:
+        """The answer; ``notes`` (optional sentences) are added while it stays under TARGET_CHARS."""
+        lines, cited = list(lines), list(cited)
+        for note in notes:
+            if len(self.text(lines + [self.say(note)], cited + [note])) <= TARGET_CHARS:
+                lines.append(self.say(note))
+                cited.append(note)
+        ids = _source_ids(cited)
+        custom = {"type": "answer", "topic": topic, "facet": facet, "sources": source_links(self.kb, ids)}
+        unique = list(dict.fromkeys(buttons))
+        return Reply(text=self.text(lines, cited), buttons=tuple(unique[:MAX_BUTTONS]), sources=ids, custom=custom)
+
+    def say(self, fact: Fact) -> str:
+        return fact.on(self.today)
+
+    def bullets(self, facts: Sequence[Fact]) -> List[str]:
+        return listed([self.say(f) for f in facts[:MAX_BULLETS]])
+
+    def topic_buttons(self, intents: Sequence[str], **entities: str) -> List[Button]:
+        return [Button.for_intent(self.kb.topic_labels[i], i, **entities) for i in intents if i in self.kb.topic_labels]
+
+    # --- topics and their facets ------------------------------------------------------------
+    def pick(self, topic: Topic) -> Tuple[Facet, Optional[Fact]]:
+        """The facet a button chose, else the one whose fact or cue the question names, else the first."""
+        chosen = next((f for f in topic.facets if f.id == self.question.facet), None)
+        if chosen is not None:
+            return chosen, None
+        best_fact, best_facet, best_length = None, None, 0
+        for facet in topic.facets:
+            for fact in facet.facts:
+                length = match_length(fact.cues, self.words)
+                if length > best_length:
+                    best_fact, best_facet, best_length = fact, facet, length
+        facet_length = max(((match_length(f.cues, self.words), f) for f in topic.facets), key=lambda x: x[0],
+                           default=(0, None))
+        if best_facet is not None and best_length >= facet_length[0]:
+            return best_facet, best_fact
+        if facet_length[1] is not None and facet_length[0] > 0:
+            return facet_length[1], None
+        return topic.facets[0], None
+
+    def lead_with(self, fact: Fact, facet: Optional[Facet] = None) -> str:
+        """A fact said first, with its yes or no when the question expects one. A list entry
+        ("accueille les patients ;") completes its facet's lead ("Côté administratif, il :")."""
+        said = self.say(fact).rstrip(" ;")
+        if facet is not None and facet.lead.endswith(":") and said[:1].islower():
+            opening = facet.lead[:-1].rstrip()
+            if opening.endswith(" de"):  # "il s'occupe de" + "le suivi" -> "il s'occupe du suivi"
+                opening, said = opening[:-3], of(said)
+            said = f"{opening} {said}"
+        said = sentence(said)
+        if fact.yes_no and self.yes_no:
+            joiner = " : " if fact.yes_no == "Pas forcément" else ", "
+            return f"{fact.yes_no}{joiner}{lower_first(said)}"
+        return said
+
+    def topic(self, topic: Topic) -> Reply:
+        facet, lead_fact = self.pick(topic)
+        shown = [f for f in facet.facts if not f.asked_only and f is not lead_fact]
+        others = [Button.for_intent(f.label, topic.id, facet=f.id) for f in topic.facets if f is not facet]
+        buttons = others[:3] + self.topic_buttons(topic.followups)
+        if lead_fact is None:
+            lead = facet.lead or topic.lead
+            # Without a lead, the facts are sentences of their own, not a list.
+            body = self.bullets(shown) if lead else [self.say(f) for f in shown[:MAX_BULLETS]]
+            return self.reply([lead] + body, shown[:MAX_BULLETS], buttons, topic.id, facet.id)
+        # A direct answer first; the rest of its facet follows as far as the bubble allows,
+        # and "En savoir plus" shows the whole facet when some of it did not fit.
+        lead = [self.lead_with(lead_fact, facet)]
+        entry = self.say(lead_fact)[:1].islower()
+        rest = shown[: MAX_BULLETS - 1]
+        count = len(rest)
+        while count and len(self.text(lead + self.follow(facet, rest[:count], entry), [lead_fact, *rest[:count]])) > TARGET_CHARS:
+            count -= 1
+        if count < len(shown):
+            buttons = [Button.for_intent("En savoir plus", topic.id, facet=facet.id)] + buttons
+        lines = lead + self.follow(facet, rest[:count], entry)
+        return self.reply(lines, [lead_fact, *rest[:count]], buttons, topic.id, facet.id)
+
+    def follow(self, facet: Facet, facts: Sequence[Fact], after_entry: bool) -> List[str]:
+        """The facts after a direct answer. List entries follow "Et aussi :" when the answer was
+        one of them, else the facet's own lead; sentences come as they are."""
+        if not facts:
+            return []
+        if all(self.say(f)[:1].islower() for f in facts):
+            intro = "Et aussi :" if after_entry or not facet.lead.endswith(":") else facet.lead
+            return [intro] + self.bullets(facts)
+        return self.bullets(facts)
+
+    # --- routes ------------------------------------------------------------------------------
+    def route_buttons(self, route: TrainingRoute, current: str) -> List[Button]:
+        labels = {"ask_cost": "Le coût", "ask_duration": "La durée", "ask_certification": "Le diplôme",
+                  "ask_financing": "Le financement", "ask_training_paths": "En bref"}
+        others = [i for i in ("ask_cost", "ask_duration", "ask_certification", "ask_financing", "ask_training_paths")
+                  if i != current]
+        buttons = [Button.for_intent(f"{labels[i]} ({route.short_name})", i, formation_type=route.id) for i in others[:3]]
+        buttons.append(Button.for_intent("Les autres voies", current if current in ("ask_cost", "ask_duration") else "ask_training_paths"))
+        buttons += self.topic_buttons(["request_pathway"])
+        return buttons
+
+    @staticmethod
+    def notes(route: TrainingRoute, intent: str) -> List[Fact]:
+        return [n for n in route.notes if intent in n.about]
+
+    def route_cost(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
+        lines = [f"Coût indicatif {of(route.the)} : {route.cost.text}.", self.say(self.kb.disclaimer)]
+        return self.reply(lines, [route.cost, self.kb.disclaimer], self.route_buttons(route, "ask_cost"), "ask_cost",
+                          notes=self.notes(route, "ask_cost"))
+
+    def route_duration(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
+        lines = [f"Durée {of(route.the)} : {route.duration.text}.", self.say(self.kb.disclaimer)]
+        return self.reply(lines, [route.duration, self.kb.disclaimer], self.route_buttons(route, "ask_duration"),
+                          "ask_duration", notes=self.notes(route, "ask_duration"))
+
+    def route_certification(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
+        lines = [f"Certification obtenue avec {route.the} : {self.say(route.certification)}."]
+        return self.reply(lines, [route.certification], self.route_buttons(route, "ask_certification"),
+                          "ask_certification", notes=self.notes(route, "ask_certification"))
+
+    def route_financing(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
+        options = [self.kb.financing[i] for i in route.financing]
+        if situation:
+            options = [o for o in options if situation in o.situations] or options
+        options.sort(key=lambda o: o.id != self.question.scheme)  # the scheme the visitor named first
+        cited: List[object] = [route.cost]
+        if route.cost.maximum == 0:
+            lines = [f"Coût {of(route.the)} : {route.cost.text}."]
+            if options:
+                lines += [sentence(f"{capitalize(o.the)} : {self.say(o.summary)}") for o in options[:2]]
+                cited += [o.summary for o in options[:2]]
+            else:
+                lines.append("Aucun financement n'est donc nécessaire.")
+        else:
+            price = f" ({route.cost.text})" if route.cost.minimum is not None else ""
+            shown = options[:MAX_BULLETS]
+            lines = [f"Pour financer {route.the}{price}, vous pouvez vous tourner vers :"]
+            lines += listed([f"{o.the} ;" for o in shown])
+            cited += [o.summary for o in shown]
+        buttons = [Button.for_intent(capitalize(o.short), "ask_financing", financing=o.id) for o in options[:3]]
+        buttons += self.route_buttons(route, "ask_financing")
+        return self.reply(lines, cited, buttons, "ask_financing", notes=self.notes(route, "ask_financing"))
+
+    def route_overview(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
+        lines = [sentence(f"{capitalize(route.the)} : {self.say(route.summary)}")] + listed([
+            f"Durée : {route.duration.text} ;",
+            f"Coût : {route.cost.text} ;",
+            f"Accès : {lower_first(self.say(route.entry)).rstrip('.')} ;",
+        ])
+        cited = [route.summary, route.duration, route.cost, route.entry]
+        return self.reply(lines, cited, self.route_buttons(route, "ask_training_paths"), "ask_training_paths",
+                          notes=self.notes(route, "ask_training_paths"))
+
+    def route_lead(self, route: TrainingRoute, fact: Fact) -> Reply:
+        """A route's fact that the question asks about, then the route in brief."""
+        text = self.say(fact).rstrip(" ;.")
+        if fact is route.entry:
+            said = f"Pour accéder {to(route.the)} : {text}."
+        elif fact is route.summary:
+            said = sentence(f"{capitalize(route.the)} : {text}")
+        elif fact is route.certification:
+            said = f"Certification obtenue avec {route.the} : {text}."
+        else:
+            said = sentence(text)
+        if fact.yes_no and self.yes_no:
+            said = f"{fact.yes_no}{' :' if fact.yes_no == 'Pas forcément' else ','} {lower_first(said)}"
+        rest = [f"Durée : {route.duration.text} ;", f"Coût : {route.cost.text} ;"]
+        cited: List[object] = [fact, route.duration, route.cost]
+        if fact is not route.entry:
+            rest.append(f"Accès : {lower_first(self.say(route.entry)).rstrip('.')} ;")
+            cited.append(route.entry)
+        lines = [said, f"{capitalize(route.the)} en bref :"] + listed(rest)
+        if len(self.text(lines, cited)) > MAX_ANSWER_CHARS:
+            lines, cited = lines[:-1], cited[:-1]
+            lines[-1] = lines[-1].rstrip(" ;") + "."
+        return self.reply(lines, cited, self.route_buttons(route, "ask_training_paths"), "ask_training_paths")
+
+    def route_table(self, intent: str) -> Reply:
+        """Cost or duration of the four routes of the guide; the ARM diploma is a button."""
+        topic = self.kb.topics[intent]
+        field = "cost_eur" if intent == "ask_cost" else "duration_months"
+        routes = self.kb.core_routes
+        ranges: List[Range] = [getattr(r, field) for r in routes]
+        free = [f for facet in topic.facets for f in facet.facts if f.cues and match_length(f.cues, self.words)]
+        lines = [self.lead_with(free[0])] if free else []
+        lines.append(topic.lead)
+        lines += listed([f"{r.short_name} : {v.text} ;" for r, v in zip(routes, ranges)])
+        lines.append(self.say(self.kb.disclaimer))
+        buttons = [Button.for_intent(r.short_name, intent, formation_type=r.id) for r in self.kb.routes.values()]
+        buttons.append(Button.for_intent(self.kb.topic_labels["ask_financing"], "ask_financing"))
+        return self.reply(lines, [*free[:1], *ranges, self.kb.disclaimer], buttons, intent)
+
+    # --- financing ---------------------------------------------------------------------------
+    def financing_overview(self, situation: Optional[str]) -> Reply:
+        topic = self.kb.topics["ask_financing"]
+        options = [o for o in self.kb.financing.values() if o.id not in ("vae",)]
+        if situation:
+            options = [o for o in options if situation in o.situations] or options
+        shown = options[:PAYING_SCHEMES_SHOWN]
+        lines = [topic.lead] + listed([f"{o.the} ;" for o in shown])
+        lines.append("Choisissez-en un pour savoir comment il fonctionne.")
+        buttons = [Button.for_intent(capitalize(o.short), "ask_financing", financing=o.id) for o in options]
+        buttons += self.topic_buttons(topic.followups)
+        return self.reply(lines, [o.summary for o in shown], buttons, "ask_financing")
+
+    def scheme(self, option: FinancingOption, situation: Optional[str]) -> Reply:
+        # The detail the question asks about comes right after the summary (its pronouns need it).
+        lead = cued(option.details, self.words)
+        details = ([lead] if lead else []) + [d for d in option.details if d is not lead]
+        details = details[:3]
+        lines = [sentence(f"{capitalize(option.the)} : {self.say(option.summary)}")] + [self.say(d) for d in details]
+        others = [o for o in self.kb.financing.values() if o.id != option.id]
+        if situation:
+            others = [o for o in others if situation in o.situations] or others
+        buttons = [Button.for_intent(capitalize(o.short), "ask_financing", financing=o.id) for o in others[:3]]
+        buttons += [Button.for_intent("Tous les financements", "ask_financing")] + self.topic_buttons(["request_pathway"])
+        return self.reply(lines, [option.summary, *details], buttons, "ask_financing", option.id)
+
+    # --- e-health terms ----------------------------------------------------------------------
+    def definition(self, term: Optional[Term]) -> Reply:
+        terms = list(self.kb.terms.values())
+        if term is None:
+            topic = self.kb.topics["ask_definition"]
+            lines = [topic.lead, capitalize(", ".join(t.short for t in terms)) + "."]
+            buttons = [Button.for_intent(capitalize(t.short), "ask_definition", term=t.id) for t in terms]
+            return self.reply(lines, [], buttons, "ask_definition")
+        chosen = term
+        lead = cued(chosen.details, self.words)
+        details = (([lead] if lead else []) + [d for d in chosen.details if d is not lead])[:2]
+        lines = [f"{chosen.label} : {self.say(chosen.definition)}"] + [self.say(d) for d in details]
+        related = [t for t in terms if t.id != chosen.id][:3]
+        buttons = [Button.for_intent(capitalize(t.short), "ask_definition", term=t.id) for t in related]
+        buttons.append(Button.for_intent("Tous les termes", "ask_definition"))
+        return self.reply(lines, [chosen.definition, *details], buttons, "ask_definition", chosen.id)
 
 
-def _route_notes(route: TrainingRoute, intent: str) -> List[Fact]:
-    return [note for note in route.notes if intent in note.about]
-
-
-def _route_cost(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
-    notes = _route_notes(route, "ask_cost")
-    lines = [f"Coût indicatif — {route.name} : {route.cost.text}."] + [n.text for n in notes]
-    lines.append(kb.disclaimer.text)
-    return _compose(kb, lines, [route.cost, *notes, kb.disclaimer], _route_buttons(kb, route, "ask_cost"))
-
-
-def _route_duration(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
-    notes = _route_notes(route, "ask_duration")
-    lines = [f"Durée — {route.name} : {route.duration.text}."] + [n.text for n in notes]
-    return _compose(kb, lines, [route.duration, *notes], _route_buttons(kb, route, "ask_duration"))
-
-
-def _route_certification(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
-    notes = _route_notes(route, "ask_certification")
-    codes = f" ({', '.join(route.rncp)})" if route.rncp else ""
-    lines = [f"Certification — {route.name} : {route.certification.text}{codes}."] + [n.text for n in notes]
-    return _compose(kb, lines, [route.certification, *notes], _route_buttons(kb, route, "ask_certification"))
-
-
-def _route_financing(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
-    options = [kb.financing[i] for i in route.financing]
-    detailed, others = options[:MAX_DETAILED_OPTIONS], options[MAX_DETAILED_OPTIONS:]
-    notes = _route_notes(route, "ask_financing")
-    lines = [f"Pour financer la voie « {route.name} » (coût : {route.cost.text}) :"]
-    lines += [f"{BULLET}{o.name} : {o.description.text}" for o in detailed]
-    if others:
-        lines.append(f"{BULLET}Autres pistes : {', '.join(o.name for o in others)}.")
-    if not options:
-        lines.append(f"{BULLET}Aucun financement n'est nécessaire : {route.cost.text}.")
-    lines += [n.text for n in notes]
-    facts = [route.cost, *(o.description for o in detailed), *notes]
-    return _compose(kb, lines, facts, _route_buttons(kb, route, "ask_financing"))
-
-
-def _route_overview(kb: KnowledgeBase, route: TrainingRoute) -> Reply:
-    notes = _route_notes(route, "ask_training_paths")
-    lines = [
-        f"{route.name} : {route.summary.text}",
-        f"{BULLET}Durée : {route.duration.text}",
-        f"{BULLET}Coût : {route.cost.text}",
-        f"{BULLET}Certification : {route.certification.text}",
-        f"{BULLET}Accès : {route.entry.text}",
-    ]
-    lines += [f"{BULLET}{fact.text}" for fact in route.suits[:1]] + [n.text for n in notes]
-    facts = [route.summary, route.duration, route.cost, route.certification, route.entry, *route.suits[:1], *notes]
-    buttons = _route_buttons(kb, route, "ask_training_paths")
-    return _compose(kb, lines, facts, buttons)
-
-
-_ROUTE_ANSWERS: Dict[str, Callable[[KnowledgeBase, TrainingRoute], Reply]] = {
-    "ask_cost": _route_cost,
-    "ask_duration": _route_duration,
-    "ask_certification": _route_certification,
-    "ask_financing": _route_financing,
-    "ask_training_paths": _route_overview,
+_ROUTE_ANSWERS = {
+    "ask_cost": _Writer.route_cost,
+    "ask_duration": _Writer.route_duration,
+    "ask_certification": _Writer.route_certification,
+    "ask_financing": _Writer.route_financing,
+    "ask_training_paths": _Writer.route_overview,
 }
 
 
-def _training_paths_overview(kb: KnowledgeBase) -> Reply:
-    topic = kb.topics["ask_training_paths"]
-    route_lines = [f"{BULLET}{r.name}" for r in kb.routes.values()]
-    reply = _topic(kb, topic)
-    lines = reply.text.split("\n\nSource")[0]
-    text = lines + "\n\nLes voies de formation (choisissez-en une pour le détail) :\n" + "\n".join(route_lines)
-    facts = [f for s in topic.sections for f in s.facts] + [r.summary for r in kb.routes.values()]
-    buttons = [Button.for_intent(r.short_name, "ask_training_paths", formation_type=r.id) for r in kb.routes.values()]
-    buttons.insert(0, Button.for_intent(kb.topic_labels.get("request_pathway", "Me conseiller"), "request_pathway"))
-    return _compose(kb, [text], facts, buttons)
-
-
-def _financing_overview(kb: KnowledgeBase) -> Reply:
-    topic = kb.topics["ask_financing"]
-    options = list(kb.financing.values())
-    detailed, others = options[:MAX_DETAILED_OPTIONS], options[MAX_DETAILED_OPTIONS:]
-    lines = [topic.intro] + [f"{BULLET}{o.name} : {o.description.text}" for o in detailed]
-    lines.append(f"{BULLET}Et aussi : {', '.join(o.name for o in others)}.")
-    facts: List[object] = [o.description for o in detailed]
-    for section in topic.sections:
-        lines.extend(BULLET + f.text for f in section.facts)
-        facts.extend(section.facts)
-    return _compose(kb, lines, facts, _topic_buttons(kb, topic.followups))
-
-
-def _definition(kb: KnowledgeBase, term_id: Optional[str]) -> Reply:
-    term = kb.terms.get(term_id or "")
-    if term is None:
-        topic = kb.topics.get("ask_definition")
-        intro = topic.intro if topic else "Voici les termes de la e-santé que je peux vous expliquer :"
-        lines = [intro] + [f"{BULLET}{t.label}" for t in kb.terms.values()]
-        buttons = [Button.for_intent(t.label.split(" (")[0], "ask_definition", term=t.id) for t in kb.terms.values()]
-        return Reply(text="\n".join(lines), buttons=tuple(buttons[:6]))
-    lines = [f"{term.label} : {term.definition.text}"] + [d.text for d in term.details]
-    related = [t for t in kb.terms.values() if t.id != term.id][:3]
-    buttons = [Button.for_intent(t.label.split(" (")[0], "ask_definition", term=t.id) for t in related]
-    return _compose(kb, lines, [term.definition, *term.details], buttons)
+def every_answer(kb: KnowledgeBase, today: dt.date) -> List[Tuple[str, Reply]]:
+    """Every answer the knowledge base can compose without a visitor's words: each topic's
+    facets, each route, scheme and term. For the length report and its test."""
+    out: List[Tuple[str, Reply]] = []
+    for intent in KNOWLEDGE_INTENTS:
+        out.append((intent, compose(kb, Question(intent), today)))
+        topic = kb.topics.get(intent)
+        for facet in topic.facets if topic else ():
+            out.append((f"{intent} facet={facet.id}", compose(kb, Question(intent, facet=facet.id), today)))
+            for fact in facet.facts:
+                for cue in fact.cues[:1]:
+                    text = f"est-ce que {cue} ?"
+                    out.append((f"{intent} cue={cue!r}", compose(kb, Question(intent, text=text), today)))
+        if intent in ROUTE_INTENTS:
+            for route in kb.routes:
+                out.append((f"{intent} route={route}", compose(kb, Question(intent, route=route), today)))
+    for option in kb.financing:
+        out.append((f"ask_financing scheme={option}", compose(kb, Question("ask_financing", scheme=option), today)))
+    for term in kb.terms:
+        out.append((f"ask_definition term={term}", compose(kb, Question("ask_definition", term=term), today)))
+    return out

@@ -22,6 +22,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.knowledge import FinancingOption, KnowledgeBase, TrainingRoute
 from bot.parsing import NO_LIMIT, UNKNOWN
+from bot.answers import source_links
+from bot.french import join, lower_first
 from bot.reply import Button, Reply
 
 DIPLOMA_RANK = {"none": 0, "cap_bep": 1, "bac": 2, "bac2": 3}
@@ -44,6 +46,7 @@ ADULT_ROUTES = ("formation_continue",)
 
 DIGITAL_MOVE = "evolution_numerique"
 DIGITAL_MOVE_NAME = "Évoluer vers le numérique en santé (assistant médical numérique, référent e-santé)"
+DIGITAL_MOVE_ADVICE = "d'évoluer vers le numérique en santé, par exemple comme référent e-santé"
 # Facts of topics.yml the digital move is built from.
 DIGITAL_FACTS = ("digital_moves", "digital_title")
 # Ties go to the most widely accessible pathway first.
@@ -61,7 +64,8 @@ SPECIFIC_INTEREST_FACTOR = 2
 SMALL_PENALTY = 1  # a condition to check
 GAP_PENALTY = 2  # a cost above the budget that a financing might cover
 
-MAX_TEXT_LENGTH = 900
+# The bubble; the card carries every detail.
+MAX_TEXT_LENGTH = 600
 
 
 def as_number(value: Any) -> Optional[float]:
@@ -124,6 +128,7 @@ class Profile:
 class Recommendation:
     id: str
     name: str
+    advice: str = ""  # what follows "Je vous conseille": "l'alternance", "d'évoluer vers…"
     score: float = 0.0
     excluded: bool = False
     reasons: List[str] = field(default_factory=list)  # in its favour
@@ -132,10 +137,13 @@ class Recommendation:
     duration: str = ""
     certification: str = ""
     financing: List[str] = field(default_factory=list)  # names of the options open to this person
+    financing_short: List[str] = field(default_factory=list)  # the same, inside a sentence
     next_steps: List[str] = field(default_factory=list)
     suits: str = ""  # whom it suits, for when the profile says too little to give reasons
+    caveat: str = ""  # said in the bubble whenever it is recommended
     sources: Tuple[str, ...] = ()  # source ids
     source_names: List[str] = field(default_factory=list)  # short citations
+    source_links: List[Dict[str, Any]] = field(default_factory=list)  # as answers give them (bot.answers)
 
     def card(self) -> Dict[str, Any]:
         """The web card's view of it."""
@@ -143,7 +151,7 @@ class Recommendation:
             "id": self.id, "name": self.name, "score": self.score, "excluded": self.excluded,
             "cost": self.cost, "duration": self.duration, "certification": self.certification,
             "reasons": self.reasons or [self.suits], "cautions": self.blockers, "financing": self.financing,
-            "next_steps": self.next_steps, "sources": self.source_names,
+            "next_steps": self.next_steps, "sources": self.source_links,
         }
 
 
@@ -156,25 +164,20 @@ def applicable_financing(route: TrainingRoute, profile: Profile, kb: KnowledgeBa
     return sorted(options, key=lambda o: (o.id not in named, route.financing.index(o.id)))
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _only_paid_route(kb: KnowledgeBase) -> bool:
-    return sum(1 for r in kb.routes.values() if r.paid_while_training) == 1
-
-
 class _Scorer:
     """Scores one route for one profile, collecting the reasons as it goes."""
 
     def __init__(self, route: TrainingRoute, profile: Profile, kb: KnowledgeBase):
         self.route, self.profile, self.kb = route, profile, kb
         self.options = applicable_financing(route, profile, kb)
+        # The route's own scheme (the apprenticeship contract of alternance) is not a way to pay for it.
+        others = [o for o in self.options if o.id != route.id]
         self.weighted_reasons: List[Tuple[float, str]] = []
         sources = route.cost.sources + route.duration.sources + route.certification.sources + route.entry.sources
         self.rec = Recommendation(
-            id=route.id, name=route.name, cost=route.cost.text, duration=route.duration.text,
+            id=route.id, name=route.name, advice=route.the, cost=route.cost.text, duration=route.duration.text,
             certification=route.certification.text, financing=[o.name for o in self.options],
+            financing_short=[o.short for o in others],
             next_steps=[step.text for step in route.next_steps], suits=route.suits[0].text,
             sources=tuple(dict.fromkeys(sources + route.suits[0].sources)),
         )
@@ -200,6 +203,7 @@ class _Scorer:
         # The weightiest reasons first (a stable sort keeps the order of equals): the reply shows two.
         self.rec.reasons = [reason for _, reason in sorted(self.weighted_reasons, key=lambda item: -item[0])]
         self.rec.source_names = self.kb.source_names(self.rec.sources)
+        self.rec.source_links = source_links(self.kb, self.rec.sources)
         return self.rec
 
     # --- hard constraints -----------------------------------------------------------------
@@ -213,7 +217,7 @@ class _Scorer:
         if route.min_age is not None and age is not None and age < route.min_age:
             self.exclude(f"Il faut avoir au moins {route.min_age} ans pour y entrer.")
         if route.max_age is not None and age is not None and age > route.max_age:
-            self.exclude(f"Elle est ouverte jusqu'à {route.max_age} ans.")
+            self.exclude(f"Cette voie est ouverte jusqu'à {route.max_age} ans.")
         required = route.required_diploma
         if required and _known(profile.diploma) and DIPLOMA_RANK.get(profile.diploma, 0) < DIPLOMA_RANK[required]:
             if profile.situation == "etudiant":
@@ -233,7 +237,7 @@ class _Scorer:
         if cost.minimum <= budget:
             # The figures are on the "Coût" line of the reply and in the card: the reasons do not repeat them.
             if cost.maximum == 0:
-                self.reward(FITS_BUDGET_POINTS, "Elle ne vous coûte rien : votre budget n'est pas un obstacle.")
+                self.reward(FITS_BUDGET_POINTS, "Cette voie ne vous coûte rien : votre budget n'est pas un obstacle.")
             elif cost.maximum is not None and cost.maximum <= budget:
                 self.reward(FITS_BUDGET_POINTS, "Son coût tient dans votre budget.")
             else:
@@ -253,25 +257,24 @@ class _Scorer:
         if limit is None or duration.minimum is None:
             return
         if duration.minimum > limit:
-            self.exclude("Elle dure plus longtemps que le temps dont vous disposez.")
+            self.exclude("Cette voie dure plus longtemps que le temps dont vous disposez.")
         else:
-            self.reward(0, "Sa durée entre dans le temps dont vous disposez.")
+            self.reward(0, "Sa durée tient dans le temps dont vous disposez.")
 
     def pay(self) -> None:
         route, profile = self.route, self.profile
         if profile.must_be_paid is not True:
             return
         if route.paid_while_training:
-            only = "c'est la seule voie rémunérée" if _only_paid_route(self.kb) else "c'est une voie rémunérée"
-            self.reward(PAID_POINTS, f"Vous avez besoin d'un revenu pendant la formation : {only}.")
+            self.reward(PAID_POINTS, "Vous avez besoin d'un revenu pendant la formation : cette voie est rémunérée, vous y êtes salarié.")
             return
         open_ids = [o.id for o in self.options]
         if "alternance" in open_ids and profile.wants_alternance is not False:
-            self.penalise(SMALL_PENALTY, f"Elle n'est pas rémunérée en soi, mais peut se préparer sous {_lower_first(self.kb.financing['alternance'].name)}, avec un salaire, si vous trouvez un employeur.")
+            self.penalise(SMALL_PENALTY, "Cette voie n'est pas rémunérée en soi, mais peut se préparer en alternance, avec un salaire, si vous trouvez un employeur.")
         elif "transitions_pro" in open_ids and "transitions_pro" in self.kb.financing:
-            self.penalise(SMALL_PENALTY, f"Elle n'est pas rémunérée, mais un {_lower_first(self.kb.financing['transitions_pro'].name)} peut maintenir votre salaire, sous conditions d'ancienneté.")
+            self.penalise(SMALL_PENALTY, f"Cette voie n'est pas rémunérée, mais {self.kb.financing['transitions_pro'].short} peut maintenir votre salaire, sous conditions d'ancienneté.")
         else:
-            self.exclude("Elle n'est pas rémunérée, or vous avez besoin d'un revenu pendant la formation.")
+            self.exclude("Cette voie n'est pas rémunérée, or vous avez besoin d'un revenu pendant la formation.")
 
     # --- preferences ---------------------------------------------------------------------------
     def preferences(self) -> None:
@@ -284,11 +287,11 @@ class _Scorer:
         if _known(profile.interest) and profile.interest in route.interests:
             specific = all(profile.interest not in r.interests for r in self.kb.routes.values() if r.id != route.id)
             points = INTEREST_POINTS * (SPECIFIC_INTEREST_FACTOR if specific else 1)
-            self.reward(points, f"Elle correspond à ce qui vous attire : {INTEREST_WORDS.get(profile.interest, profile.interest)}.")
+            self.reward(points, f"Cette voie correspond à ce qui vous attire : {INTEREST_WORDS.get(profile.interest, profile.interest)}.")
         if ROUTE_FOR_SITUATION.get(profile.situation or "") == route.id and not self.rec.excluded:
             self.reward(SITUATION_POINTS, route.suits[0].text)
         if route.id in ADULT_ROUTES and profile.situation == "etudiant":
-            self.penalise(SMALL_PENALTY, f"Elle vise d'abord les adultes : {route.entry.text}")
+            self.penalise(SMALL_PENALTY, f"Cette voie vise d'abord les adultes : {route.entry.text}")
         named = [o for o in self.options if o.id in profile.financing_list]
         if named:
             said = FINANCING_WORDS.get(named[0].id, named[0].name)
@@ -309,15 +312,16 @@ def _digital_move(base: Recommendation, profile: Profile, kb: KnowledgeBase) -> 
         return None  # the knowledge base no longer states it: say nothing
     sources = tuple(dict.fromkeys(moves.sources + title.sources + base.sources))
     return Recommendation(
-        id=DIGITAL_MOVE, name=DIGITAL_MOVE_NAME,
+        id=DIGITAL_MOVE, name=DIGITAL_MOVE_NAME, advice=DIGITAL_MOVE_ADVICE,
         score=base.score + FINANCING_POINTS,  # just above the plain training when both fit
         excluded=base.excluded,
         reasons=["Vous êtes en poste et le numérique vous attire.", moves.text]
-        + [r for r in base.reasons if not r.startswith("Elle correspond")],
+        + [r for r in base.reasons if not r.startswith("Cette voie correspond")],
         blockers=list(base.blockers),
-        cost=base.cost, duration=base.duration, certification=title.text,
-        financing=list(base.financing), next_steps=list(base.next_steps), suits=moves.text,
-        sources=sources, source_names=kb.source_names(sources),
+        cost=base.cost, duration=base.duration, certification=title.text, caveat=title.text,
+        financing=list(base.financing), financing_short=list(base.financing_short),
+        next_steps=list(base.next_steps), suits=moves.text,
+        sources=sources, source_names=kb.source_names(sources), source_links=source_links(kb, sources),
     )
 
 
@@ -379,35 +383,36 @@ def recap(profile: Profile) -> str:
     return ", ".join(parts)
 
 
-def _alternative_line(rec: Recommendation) -> str:
-    # The first clause of the duration is enough on one line; the card has the whole text.
-    return f"{rec.name} — {re.split(r',| [(]', rec.duration)[0]}"
+def _first_clause(text: str) -> str:
+    return re.split(r",| [(]| ;", text)[0]
 
 
 def _compose(top: Recommendation, alternatives: Sequence[Recommendation], said: str, brevity: int) -> str:
     """The bubble's text; each level of ``brevity`` drops a detail the card still shows
-    (1: the certification, 2: the second alternative and third financing, 3: the alternatives,
-    4: the second reason)."""
+    (1: the second reason, 2: the first step, 3: the alternatives, 4: the financing,
+    5: what follows the first clause of the cost and of the duration, 6: the reasons, when
+    there is a caution to give)."""
     lines: List[str] = []
     if top.excluded:
         lines.append("Je préfère être honnête : aucune voie ne remplit toutes vos conditions.")
-        lines.append(" ".join([f"La moins contraignante pour vous : {top.name}.", top.blockers[0]] + top.reasons[:1]))
+        lines.append(" ".join([f"La moins contraignante pour vous : {top.advice}.", top.blockers[0]] + top.reasons[:1]))
     else:
-        lines.append(f"Je vous conseille : {top.name}.")
-        lines.append(" ".join(top.reasons[:2 if brevity < 4 else 1] + top.blockers[:1])
-                     or f"Sans en savoir plus sur vous, voici une voie ouverte à beaucoup de profils. {top.suits}")
-    facts = f"Coût : {top.cost}. Durée : {top.duration}."
-    if brevity < 1:
-        facts += f" Certification : {top.certification}."
-    lines.append(facts)
-    if top.financing:
-        lines.append("Pour la financer : " + ", ".join(top.financing[:3 if brevity < 2 else 2]) + ".")
-    if top.next_steps:
-        lines.append(f"Première étape : {top.next_steps[0]}")
-    shown = alternatives[:2 if brevity < 2 else 1 if brevity < 3 else 0]
-    if shown:
-        lines.append("Autres pistes : " + " ; ".join(_alternative_line(r) for r in shown) + ".")
-    if top.excluded or top.blockers:
+        reasons = top.reasons[:2 if brevity < 1 else 1] + top.blockers[:1]
+        if brevity >= 6 and top.blockers:
+            reasons = top.blockers[:1]  # the recap says what the person wants; the caution matters more
+        lines.append(f"Je vous conseille {top.advice}. " + (" ".join(reasons) or
+                     f"Sans en savoir plus sur vous, c'est une voie ouverte à beaucoup de profils. {top.suits}"))
+    if top.caveat:
+        lines.append(top.caveat)
+    cost, duration = (top.cost, top.duration) if brevity < 5 else (_first_clause(top.cost), _first_clause(top.duration))
+    lines.append(f"Coût : {cost} ; durée : {duration}.")
+    if top.financing_short and brevity < 4:
+        lines.append(f"Financements possibles : {join(top.financing_short[:3], 'ou')}.")
+    if top.next_steps and brevity < 2:
+        lines.append(f"Première étape : {lower_first(top.next_steps[0])}")
+    if alternatives and brevity < 3:
+        lines.append(f"Autres pistes : {join([r.advice for r in alternatives[:2]])}.")
+    if top.excluded:
         lines.append("Un conseiller peut vous aider à y voir clair.")
     if said:
         lines.append(f"Vous m'avez dit : {said}. Une erreur ? Corrigez-moi, j'adapte mon conseil.")
@@ -420,7 +425,7 @@ def format_recommendation(profile: Profile, recommendations: List[Recommendation
     alternatives = [r for r in recommendations[1:] if not r.excluded][:2]
     said = recap(profile)
     # The card keeps every detail; the bubble drops some until it stays readable.
-    for brevity in range(5):
+    for brevity in range(7):
         text = _compose(top, alternatives, said, brevity)
         if len(text) <= MAX_TEXT_LENGTH:
             break

@@ -11,7 +11,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 # Below this length a surface form must match exactly: "dm", "arm" or "dpi"
 # are too short for fuzzy matching to be safe.
@@ -148,3 +148,32 @@ def vocabulary_from_pairs(pairs: Sequence[Tuple[str, str, str]], known_words: It
     for entity, surface, value in pairs:
         surfaces.setdefault(entity, {}).setdefault(value, []).append(surface)
     return EntityVocabulary(surfaces, known_words)
+
+
+# --- words nobody knows -------------------------------------------------------------------
+
+UNKNOWN_SHARE = 0.5  # of a message's words, for it to be read as typed at random
+MIN_CHECKED_LENGTH = 3  # "ok", "cb", "c" are too short to judge
+
+
+def unknown_words(words: Sequence[str], known: FrozenSet[str], has_meaning: Mapping[str, bool]) -> List[str]:
+    """The words of a message that are neither words of the training data, nor words with a
+    meaning in the language model (``has_meaning``), nor a close misspelling of a training word."""
+    unknown = []
+    for word in words:
+        key = normalize(word)
+        if len(key) < MIN_CHECKED_LENGTH or key in known or has_meaning.get(word, False) or not key.isalpha():
+            continue
+        if len(key) >= MIN_FUZZY_LENGTH - 1 and difflib.get_close_matches(key, known, n=1, cutoff=0.8):
+            continue  # a misspelt word of the training data ("formatoin")
+        unknown.append(word)
+    return unknown
+
+
+def looks_random(words: Sequence[str], known: FrozenSet[str], has_meaning: Mapping[str, bool]) -> bool:
+    """"qsdlkfj pouet zzzz": most of the words mean nothing. A typo or two in a real question
+    ("formatoin contnue") does not count: they are close to words of the training data."""
+    checked = [w for w in words if len(normalize(w)) >= MIN_CHECKED_LENGTH and normalize(w).isalpha()]
+    if not checked:
+        return False
+    return len(unknown_words(checked, known, has_meaning)) >= max(1, UNKNOWN_SHARE * len(checked))

@@ -69,9 +69,9 @@ PERSONAS = [
             None, ["honnête", "conseiller"]),
     # --- employees ----------------------------------------------------------------------------------
     Persona("salariée avec CPF, un an, sans alternance", dict(situation="salarie", budget_eur=5000.0, financing=["cpf"], max_duration_months=12.0, wants_alternance=False),
-            "formation_continue", ["adultes", "3 000 € à 6 000 €", "CPF"], {"alternance": "alternance"}),
+            "formation_continue", ["en quelques mois", "3 000 € à 6 000 €", "CPF"], {"alternance": "alternance"}),
     Persona("salarié sans contrainte de durée", dict(situation="salarie", max_duration_months=NO_LIMIT),
-            "formation_continue", ["adultes"]),
+            "formation_continue", ["en quelques mois"]),
     Persona("petit budget mais CPF", dict(situation="salarie", budget_eur=1000.0, financing=["cpf"], wants_alternance=False),
             "formation_continue", ["CPF", "différence"]),
     Persona("gros budget, pressée", dict(situation="salarie", budget_eur=10000.0, max_duration_months=6.0, wants_alternance=False, interest="administration"),
@@ -230,10 +230,10 @@ def test_reply_gives_the_top_reasons_alternatives_financing_and_next_step(kb: Kn
     profile = Profile.from_slots(dict(situation="salarie", budget_eur=5000.0, financing=["cpf"], max_duration_months=12.0, wants_alternance=False))
     ranked = recommend(profile, kb)
     text = format_recommendation(profile, ranked, kb).text
-    assert text.startswith("Je vous conseille : Formation continue.")
-    assert "Autres pistes : " + ranked[1].name in text
-    assert "Pour la financer : Compte personnel de formation (CPF)" in text
-    assert "Première étape : " + ranked[0].next_steps[0] in text
+    assert text.startswith("Je vous conseille la formation continue.")
+    assert "Autres pistes : " + ranked[1].advice in text
+    assert "Financements possibles : le CPF" in text
+    assert "Première étape : " + ranked[0].next_steps[0][:1].lower() + ranked[0].next_steps[0][1:] in text
 
 
 def test_recap_lets_the_person_correct(kb: KnowledgeBase) -> None:

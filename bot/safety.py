@@ -1,0 +1,52 @@
+"""Personal health questions and emergencies, recognised by their words whatever the classifier says.
+
+The bot never gives medical advice: a visitor whose father "fait un malaise" right now, or who
+asks how many tablets to take, must get the doctor, 15 and 112 at once, even when the intent
+classifier, trained on questions about a job, reads the message as something else. Questions
+about the job that use health words ("on prend la tension des patients ?") are not caught:
+the patterns need a person who is unwell, an emergency, or a dose to take.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.vocabulary import normalize
+
+_EMERGENCY = re.compile(
+    r"\b(fait un malaise|fait une crise|a fait un malaise|s est evanoui\w*|evanoui\w* (la|maintenant)|inconscient\w*|"
+    r"ne respire plus|respire (mal|plus)|n arrive plus a respirer|etouff\w*|saigne (beaucoup|abondamment|fort)|hemorragie|"
+    r"avc|crise cardiaque|arret cardiaque|convulsion\w*|overdose|intoxiqu\w*|empoisonn\w*|"
+    r"a avale (du|de la|des|un|une)|j ai avale (du|de la|des|un|une)|envie de mourir|me suicider|me tuer|"
+    r"(il|elle) est tombee? (par terre|dans|et)|faut il appeler le 15|dois je appeler le 15|appeler les pompiers)\b"
+)
+_PERSON = (
+    r"(j ai|jai|g|j avais|je me sens|je me suis|je suis malade|jsuis malade|chui malade|moi|mon fils|ma fille|mon pere|ma mere|mon papa|ma maman|"
+    r"mon mari|ma femme|mon copain|ma copine|mon enfant|mon bebe|ma grand mere|mon grand pere|mon frere|ma soeur|"
+    r"il a|elle a|on a)"
+)
+_SYMPTOM = (
+    r"((?<!du )(?<!de )mal (a|au|aux|a la|dans|de)|de la fievre|une fievre|fievre|douleur\w*|nausee\w*|vomi\w*|tousse|toux|vertige\w*|"
+    r"migraine\w*|saigne\w*|brule\w*|allergi\w*|eruption\w*|boutons|la diarrhee|diarrhee|grippe|covid|angine|"
+    r"infection|enceinte|tension (trop|haute|basse|a)|palpitation\w*|essouffl\w*|crampe\w*|malaise\w*)"
+)
+_UNWELL = re.compile(rf"\b{_PERSON}\b.{{0,40}}\b{_SYMPTOM}")
+_DOSE = re.compile(
+    r"\b(doliprane|dafalgan|efferalgan|paracetamol|ibuprofene|advil|aspirine|antibiotique\w*|antidepresseur\w*|"
+    r"somnifere\w*|medicament\w*|cachet\w*|comprime\w*|sirop)\b"
+    r".{0,60}\b(prendre|prends|combien|dose|par jour|je peux|on peut|dois je|faut il|en meme temps|melanger)\b"
+    r"|\b(prendre|combien de|quelle dose de|je peux prendre|dois je prendre)\b.{0,40}\b(doliprane|dafalgan|efferalgan|"
+    r"paracetamol|ibuprofene|advil|aspirine|antibiotique\w*|medicament\w*|cachet\w*|comprime\w*|sirop)\b"
+)
+_ALWAYS_PERSONAL = re.compile(r"\b(posologie|medicament contre|quel medicament pour|ma tension est|mon taux de|mes resultats d analyse)\b")
+_WHAT_TO_DO = re.compile(r"\b(que faire|qu est ce que je (fais|dois faire)|je fais quoi|je dois faire quoi|aller aux urgences|appeler le 15|appeler les pompiers)\b")
+
+
+def is_personal_health_question(text: str) -> bool:
+    """An emergency, a person who is unwell, or a question about a dose to take."""
+    normalized = normalize(text)
+    if _EMERGENCY.search(normalized) or _DOSE.search(normalized) or _ALWAYS_PERSONAL.search(normalized):
+        return True
+    if _UNWELL.search(normalized):
+        return True
+    return bool(_WHAT_TO_DO.search(normalized) and re.search(_SYMPTOM, normalized))
