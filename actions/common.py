@@ -14,15 +14,14 @@ from bot.reply import Reply
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
-    # Loaded once: the files are validated at start-up (see actions/__init__ import below).
+    # Read once per process; a broken file fails the first action with the file and field named.
     return load_knowledge_base()
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """One message: the text, its buttons and its custom payload (sources, pathway card) together."""
     buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
-    dispatcher.utter_message(text=reply.text, buttons=buttons or None)
-    if reply.custom:
-        dispatcher.utter_message(json_message=reply.custom)
+    dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=reply.custom)
 
 
 def first_entity(tracker: Tracker, name: str) -> Optional[str]:

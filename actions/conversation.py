@@ -1,4 +1,4 @@
-"""Conversation actions: welcome, clarification on low confidence, human adviser."""
+"""Conversation actions: welcome, messages placed by the context or clarified, human adviser."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import knowledge_base, send
+from actions.common import knowledge_base, latest_intent, send
+from actions.knowledge import answer_in_context
 from bot.conversation import clarification, human_contact
+
+
+# The responses of the intents that action_follow_context handles, when the context says nothing.
+USUAL_REPLY = {"out_of_scope": "utter_out_of_scope", "bot_challenge": "utter_bot_challenge", "help": "utter_help",
+               "affirm": "utter_affirm", "deny": "utter_deny"}
 
 
 class ActionSessionStart(Action):
@@ -28,13 +34,23 @@ class ActionSessionStart(Action):
         return events
 
 
-class ActionClarify(Action):
-    """Low NLU confidence: offers the likely topics instead of guessing."""
+class ActionFollowContext(Action):
+    """A message the NLU could not place (or placed where follow-ups often land by mistake:
+    out of scope, "are you a robot?", help, yes, no) is answered in the context of the previous answer when
+    it names one of its facts ("y a un plafond ?" after the CPF). Otherwise the usual reply:
+    the likely topics for a low-confidence message, rather than a guess."""
 
     def name(self) -> Text:
-        return "action_clarify"
+        return "action_follow_context"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        answered = answer_in_context(dispatcher, tracker)
+        if answered is not None:
+            return answered
+        intent = latest_intent(tracker)
+        if intent in USUAL_REPLY:
+            dispatcher.utter_message(response=USUAL_REPLY[intent])
+            return []
         ranking = tracker.latest_message.get("intent_ranking") or []
         send(dispatcher, clarification(knowledge_base(), [r.get("name", "") for r in ranking]))
         return []
@@ -44,6 +60,6 @@ class ActionRequestHuman(Action):
     def name(self) -> Text:
         return "action_request_human"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         send(dispatcher, human_contact())
         return []

@@ -2,21 +2,61 @@
 
 rasa_sdk's ActionQueryKnowledgeBase is not used: it answers "object/attribute"
 lookups with English templates and mention resolution ("the first one"), while
-our answers are composed per topic, filtered by route or term, carry their
-sources and quick replies. The composition lives in bot/answers.py.
+our answers are composed per topic and facet, filtered by route, term or scheme,
+and carry their sources and quick replies. The composition lives in bot/answers.py,
+the context in bot/context.py.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import distinct_entities, first_entity, knowledge_base, latest_intent, send
-from bot.answers import KNOWLEDGE_INTENTS, answer
-from bot.context import resolve
+from bot.answers import KNOWLEDGE_INTENTS, Question, compose
+from bot.context import Context, resolve
+
+
+def _question(tracker: Tracker) -> Question:
+    return resolve(
+        knowledge_base(),
+        intent=latest_intent(tracker),
+        text=tracker.latest_message.get("text") or "",
+        routes=distinct_entities(tracker, "formation_type"),
+        term=first_entity(tracker, "term"),
+        scheme=first_entity(tracker, "financing"),
+        facet=first_entity(tracker, "facet"),
+        last=Context(
+            topic=tracker.get_slot("last_topic"),
+            route=tracker.get_slot("formation_type"),
+            term=tracker.get_slot("term"),
+            scheme=tracker.get_slot("financing_scheme"),
+            facet=tracker.get_slot("last_facet"),
+        ),
+    )
+
+
+def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Question) -> List[Dict[Text, Any]]:
+    situation = tracker.get_slot("situation")
+    reply = compose(knowledge_base(), question, dt.date.today(), situation if isinstance(situation, str) else None)
+    send(dispatcher, reply)
+    return [
+        SlotSet("last_topic", question.intent),
+        SlotSet("formation_type", question.route),
+        SlotSet("term", question.term),
+        SlotSet("financing_scheme", question.scheme),
+        SlotSet("last_facet", (reply.custom or {}).get("facet") or None),
+    ]
+
+
+def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """Answers a message the NLU could not place when the context says what it is about; None otherwise."""
+    question = _question(tracker)
+    return _answer(dispatcher, tracker, question) if question.intent in KNOWLEDGE_INTENTS else None
 
 
 class ActionAnswerQuestion(Action):
@@ -25,29 +65,8 @@ class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        routes = distinct_entities(tracker, "formation_type")
-        # Several routes in one question ("alternance ou formation continue ?"): the comparison table.
-        formation_type = routes[0] if len(routes) == 1 else None
-        question = resolve(
-            intent=latest_intent(tracker),
-            text=tracker.latest_message.get("text") or "",
-            formation_type=formation_type,
-            term=first_entity(tracker, "term"),
-            last_topic=tracker.get_slot("last_topic"),
-            last_formation_type=tracker.get_slot("formation_type"),
-        )
-        intent = question.intent if question.intent in KNOWLEDGE_INTENTS else "ask_training_paths"
-        send(dispatcher, answer(knowledge_base(), intent, question.formation_type, question.term))
-        return [
-            SlotSet("last_topic", intent),
-            SlotSet("formation_type", question.formation_type),
-            SlotSet("term", question.term),
-        ]
-
-
-class ActionAnswerFollowup(ActionAnswerQuestion):
-    """Same as action_answer_question; a name of its own keeps the stories readable."""
-
-    def name(self) -> Text:
-        return "action_answer_followup"
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        question = _question(tracker)
+        if question.intent not in KNOWLEDGE_INTENTS:
+            question = Question("ask_training_paths", text=question.text)
+        return _answer(dispatcher, tracker, question)

@@ -10,12 +10,42 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.input_guard import NO_ANSWER_REPLY, UNAVAILABLE_REPLY, check_message
+from bot.typography import french
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # Messages that may legitimately produce no reply (the widget opens a session with it).
 SILENT_COMMANDS = ("/session_start",)
+
+
+# Keys of a custom payload whose values are addresses or ids, never prose.
+_NOT_PROSE = {"url", "id", "type", "payload", "topic", "facet", "href", "src"}
+
+
+def typeset(value: Any, key: str = "") -> Any:
+    """French typography on every text of an outgoing message (texts, button titles, card texts)."""
+    if isinstance(value, str):
+        return value if key in _NOT_PROSE else french(value)
+    if isinstance(value, dict):
+        return {k: typeset(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typeset(v, key) for v in value]
+    return value
+
+
+def one_message(message: Dict[Text, Any]) -> Dict[Text, Any]:
+    """What the bot says in one turn step, as one message: its text (paragraphs kept together),
+    its buttons and its custom payload (the sources of an answer, a pathway card), typeset."""
+    message = typeset(dict(message))
+    out: Dict[Text, Any] = {}
+    for key in ("text", "image", "attachment", "custom"):
+        if message.get(key):
+            out[key] = message[key]
+    buttons = message.get("buttons") or message.get("quick_replies")
+    if buttons:
+        out["buttons"] = [{"title": b.get("title"), "payload": b.get("payload")} for b in buttons if isinstance(b, dict)]
+    return out
 
 
 async def action_server_up() -> bool:

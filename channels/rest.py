@@ -17,7 +17,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.input_guard import MAX_SENDER_CHARS, valid_sender
-from channels.guarded import OnNewMessage, handle_turn
+from bot.typography import french
+from channels.guarded import OnNewMessage, handle_turn, one_message
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,20 @@ def parse_body(request: Request) -> Dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError('le corps de la requête doit être un objet JSON : {"sender": "...", "message": "..."}')
     return body
+
+
+class OneMessageCollector(CollectingOutputChannel):
+    """Rasa's collector, with one message per bot utterance: text, buttons and custom payload
+    together (Rasa sends the custom payload apart and splits button-less texts at blank lines),
+    in French typography."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        out = one_message(message)
+        if out:
+            await self._persist_message({"recipient_id": recipient_id, **out})
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=french(text)))
 
 
 class GuardedRestInput(RestInput):
@@ -74,7 +89,7 @@ class GuardedRestInput(RestInput):
             if not isinstance(body["message"], str):
                 return bad_request("le champ « message » doit être du texte")
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
-            collector = CollectingOutputChannel()
+            collector = OneMessageCollector()
             await handle_turn(
                 on_new_message, collector, lambda: len(collector.messages), body["message"], sender,
                 self.name(), metadata,

@@ -1,12 +1,14 @@
 """socket.io channel for the web widget.
 
-Differs from Rasa's SocketIOInput in four ways:
+Differs from Rasa's SocketIOInput in five ways:
 - ``enter_room`` is awaited: with python-socketio >= 5.10 it is a coroutine, and
   Rasa 3.6 does not await it, so with ``session_persistence`` the visitor never
   joins the room and replies are lost (RasaHQ/rasa#13027);
 - only the web page's origins may connect (Rasa allows every origin);
 - every message goes through ``bot.input_guard`` and a turn never ends silent;
-- a ``bot_turn_end`` event tells the widget when to hide its typing indicator.
+- a ``bot_turn_end`` event tells the widget when to hide its typing indicator;
+- each bot utterance is one message (text, quick replies and custom payload together, in
+  French typography), where Rasa splits texts at blank lines and drops custom payloads.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.input_guard import MAX_MESSAGE_CHARS, valid_sender
-from channels.guarded import OnNewMessage, handle_turn
+from bot.typography import french
+from channels.guarded import OnNewMessage, handle_turn, one_message
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,12 @@ class LargePacketSocketBlueprint(SocketBlueprint):
 
 
 class CountingSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, counting what it sends during one turn."""
+    """Rasa's socket.io output, counting what it sends during one turn, with one message per
+    bot utterance (text, quick replies and custom payload together) in French typography.
+
+    Rasa's version splits texts at blank lines into several bubbles and spreads a custom
+    payload into emit()'s keyword arguments, which fails for any payload but
+    {"data": ..., "room": ...}."""
 
     def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
         super().__init__(sio, bot_message_evt)
@@ -71,10 +79,15 @@ class CountingSocketIOOutput(SocketIOOutput):
         self.sent += 1
         await super()._send_message(socket_id, response)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        # Rasa's version spreads the payload into emit()'s keyword arguments, which
-        # fails for any payload but {"data": ..., "room": ...}; send it as a message.
-        await self._send_message(recipient_id, {"custom": json_message})
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        out = one_message(message)
+        if "buttons" in out:
+            out["quick_replies"] = [{"content_type": "text", **b} for b in out.pop("buttons")]
+        if out:
+            await self._send_message(recipient_id, out)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": french(text)})
 
 
 class WidgetSocketIOInput(SocketIOInput):

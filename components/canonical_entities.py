@@ -10,54 +10,34 @@ examples), so they live in one place: ``data/nlu/``.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.vocabulary import EntityVocabulary, normalize, vocabulary_from_pairs
+from components.learnt import LearntComponent
 
-VOCABULARY_FILE = "vocabulary.json"
 # Entity scanning is linear in the text; longer texts are scanned on their start only.
 MAX_SCANNED_CHARACTERS = 600
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class CanonicalEntities(GraphComponent):
+class CanonicalEntities(LearntComponent):
+    LEARNT_FILE = "vocabulary.json"
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"entities": ["formation_type", "term", "situation"]}
+        return {"entities": ["formation_type", "term", "situation", "financing"]}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 learnt: Optional[Dict[str, Any]] = None) -> None:
-        self._config = config
-        self._storage = model_storage
-        self._resource = resource
+    def use(self, learnt: Optional[Dict[str, Any]]) -> None:
         learnt = learnt or {"pairs": [], "known_words": []}
         self._vocabulary: EntityVocabulary = vocabulary_from_pairs(
             [tuple(p) for p in learnt["pairs"]], learnt["known_words"]
         )
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CanonicalEntities":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CanonicalEntities":
-        try:
-            with model_storage.read_from(resource) as directory:
-                learnt = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            learnt = None
-        return cls(config, model_storage, resource, learnt)
 
     def train(self, training_data: TrainingData) -> Resource:
         wanted = set(self._config["entities"])
@@ -77,13 +57,7 @@ class CanonicalEntities(GraphComponent):
         known_words = {
             word for example in training_data.training_examples for word in normalize(example.get(TEXT) or "").split()
         }
-        learnt = {"pairs": sorted([list(p) for p in pairs]), "known_words": sorted(known_words)}
-        with self._storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps(learnt, ensure_ascii=False), encoding="utf-8")
-        return self._resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        return self.keep({"pairs": sorted([list(p) for p in pairs]), "known_words": sorted(known_words)})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
