@@ -181,3 +181,30 @@ def test_phone_screen_and_guided_interview(browser: Browser, stack: RasaStack) -
         screenshot(page, "widget-360px.png")
     finally:
         context.close()
+
+
+def test_sources_are_links_opened_safely_in_a_new_tab(page: Page) -> None:
+    open_widget(page)
+    ask(page, "Quel est le salaire d'un assistant médical ?")
+    answer = bot_messages(page).last
+    link = answer.locator(".chat-sources a", has_text="Onisep")
+    expect(link).to_have_attribute("href", "https://www.onisep.fr/http/redirection/metier/slug/MET.7819")
+    expect(link).to_have_attribute("target", "_blank")
+    assert set((link.get_attribute("rel") or "").split()) >= {"noopener", "noreferrer"}
+    expect(link).to_have_accessible_name(re.compile(r"Onisep.*nouvel onglet"))
+    assert "Source" not in answer.inner_text().split("Source")[0][-5:], "the source line is shown once"
+    # The official page opens in a new tab that cannot reach back to the chat, without a referrer.
+    page.context.route("https://www.onisep.fr/**", lambda route: route.fulfill(status=200, body="<title>Onisep</title>ok",
+                                                                          content_type="text/html"))
+    with page.context.expect_page() as opened:
+        link.click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert tab.url.startswith("https://www.onisep.fr/")
+    assert tab.evaluate("window.opener === null") and tab.evaluate("document.referrer") == ""
+    tab.close()
+    # A document of the project has no public page: named, not linked.
+    ask(page, "Quelles qualités faut-il ?")
+    sources = bot_messages(page).last.locator(".chat-sources")
+    expect(sources).to_contain_text("guide « Assistant médical »".replace(" »", "\u00a0»").replace("« ", "«\u00a0"))
+    assert sources.locator("a").count() == 0

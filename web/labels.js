@@ -33,6 +33,9 @@ window.CHAT_LABELS = Object.freeze({
   cardCautions: "Points d'attention",
   cardNextSteps: "Prochaines étapes",
   cardSources: "Sources",
+  sourcesOne: "Source",
+  sourcesMany: "Sources",
+  newTab: "(s'ouvre dans un nouvel onglet)",
   privacy: "Vos messages sont conservés pour suivre la conversation. Ne donnez pas d'informations de santé ni de coordonnées.",
   botDisclosure: "Vous échangez avec un programme, pas avec une personne.",
 });

@@ -116,10 +116,32 @@
     else {
       item = el("li", { className: "chat-message " + message.from });
       item.appendChild(el("span", { className: "visually-hidden" }, (message.from === "user" ? L.userName : L.botName) + " : "));
-      item.appendChild(document.createTextNode(message.text));
+      var text = message.text;
+      var cut = message.sources && message.sources.length ? text.lastIndexOf("\n\nSource") : -1;
+      item.appendChild(document.createTextNode(cut >= 0 ? text.slice(0, cut) : text));
+      if (cut >= 0) item.appendChild(renderSources(message.sources));
     }
     els.log.appendChild(item);
     els.log.scrollTop = els.log.scrollHeight;
+  }
+
+  // The answer's source line, each official source a link opened in a new tab.
+  function renderSources(sources) {
+    var line = el("p", { className: "chat-sources" }, (sources.length > 1 ? L.sourcesMany : L.sourcesOne) + " : ");
+    sources.forEach(function (source, index) {
+      if (index) line.appendChild(document.createTextNode(" ; "));
+      var label = String(source.label || source.title || "");
+      var url = typeof source.url === "string" && /^https:\/\/[^\s"<>]+$/.test(source.url) ? source.url : null;
+      if (url) {
+        var link = el("a", { href: url, target: "_blank", rel: "noopener noreferrer", title: String(source.title || label) }, label);
+        link.appendChild(el("span", { className: "visually-hidden" }, " " + L.newTab));
+        line.appendChild(link);
+      } else {
+        line.appendChild(el("span", { title: String(source.title || label) }, label));
+      }
+    });
+    line.appendChild(document.createTextNode("."));
+    return line;
   }
 
   function field(list, term, value) {
@@ -164,7 +186,9 @@
       });
     }
     if (top.sources && top.sources.length) {
-      article.appendChild(el("p", { className: "chat-card-sources" }, L.cardSources + " : " + top.sources.join(" ; ")));
+      var sources = renderSources(top.sources.map(function (s) { return typeof s === "string" ? { label: s } : s; }));
+      sources.className = "chat-card-sources";
+      article.appendChild(sources);
     }
     if (card.disclaimer) article.appendChild(el("p", { className: "chat-card-note" }, card.disclaimer));
     item.appendChild(article);
@@ -247,14 +271,18 @@
     return true;
   }
 
+  // One message of the bot: its text (with the links of its sources), its card, its buttons.
   function receive(data) {
     if (!data || typeof data !== "object") return;
-    if (data.custom && data.custom.type === "pathway_recommendation") {
-      addMessage({ from: "bot", card: data.custom });
-    } else if (typeof data.text === "string" && data.text) {
-      addMessage({ from: "bot", text: data.text });
+    var custom = data.custom && typeof data.custom === "object" ? data.custom : null;
+    if (typeof data.text === "string" && data.text) {
+      var sources = custom && custom.type === "answer" && Array.isArray(custom.sources) ? custom.sources : null;
+      addMessage({ from: "bot", text: data.text, sources: sources });
     } else if (data.attachment && data.attachment.payload && data.attachment.payload.src) {
       addMessage({ from: "bot", text: String(data.attachment.payload.src) });
+    }
+    if (custom && custom.type === "pathway_recommendation") {
+      addMessage({ from: "bot", card: custom });
     }
     var buttons = data.quick_replies || data.buttons;
     if (Array.isArray(buttons) && buttons.length) {
