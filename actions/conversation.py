@@ -10,12 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import knowledge_base, latest_intent, send
 from actions.knowledge import answer_in_context
-from bot.conversation import clarification, human_contact
+from bot.conversation import clarification, human_contact, message
 
-
-# The responses of the intents that action_follow_context handles, when the context says nothing.
-USUAL_REPLY = {"out_of_scope": "utter_out_of_scope", "bot_challenge": "utter_bot_challenge", "help": "utter_help",
-               "affirm": "utter_affirm", "deny": "utter_deny"}
+# The intents action_follow_context handles that have a usual reply (bot/messages.yml).
+USUAL_REPLY = ("out_of_scope", "bot_challenge", "help", "affirm", "deny")
 
 
 class ActionSessionStart(Action):
@@ -29,7 +27,7 @@ class ActionSessionStart(Action):
         # carry_over_slots_to_new_session: copy the slots explicitly, as Rasa's default action does.
         events.extend(e for e in tracker.events if e.get("event") == "slot")
         if not tracker.events or not any(e.get("event") == "user" for e in tracker.events):
-            dispatcher.utter_message(response="utter_welcome")
+            send(dispatcher, message("welcome"))
         events.append(ActionExecuted("action_listen"))
         return events
 
@@ -49,7 +47,7 @@ class ActionFollowContext(Action):
             return answered
         intent = latest_intent(tracker)
         if intent in USUAL_REPLY:
-            dispatcher.utter_message(response=USUAL_REPLY[intent])
+            send(dispatcher, message(intent))
             return []
         ranking = tracker.latest_message.get("intent_ranking") or []
         send(dispatcher, clarification(knowledge_base(), [r.get("name", "") for r in ranking]))

@@ -22,13 +22,15 @@ from bot.context import Context, resolve
 
 
 def _question(tracker: Tracker) -> Question:
+    schemes = distinct_entities(tracker, "financing")
     return resolve(
         knowledge_base(),
         intent=latest_intent(tracker),
         text=tracker.latest_message.get("text") or "",
         routes=distinct_entities(tracker, "formation_type"),
         term=first_entity(tracker, "term"),
-        scheme=first_entity(tracker, "financing"),
+        scheme=schemes[0] if schemes else None,
+        also=schemes[1:],
         facet=first_entity(tracker, "facet"),
         last=Context(
             topic=tracker.get_slot("last_topic"),
@@ -44,6 +46,8 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Questi
     situation = tracker.get_slot("situation")
     reply = compose(knowledge_base(), question, dt.date.today(), situation if isinstance(situation, str) else None)
     send(dispatcher, reply)
+    if question.sources_only:
+        return []  # the subject of the conversation stays the same
     return [
         SlotSet("last_topic", question.intent),
         SlotSet("formation_type", question.route),

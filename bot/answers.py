@@ -10,7 +10,7 @@ ends with its source line, and its ``custom`` payload carries the sources' links
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.cues import is_yes_no_question, match_length, words
@@ -31,6 +31,9 @@ KNOWLEDGE_INTENTS = ROUTE_INTENTS + (
     "ask_salary",
     "ask_definition",
 )
+# What action_answer_question answers: the knowledge intents and the elliptic follow-ups (the or: lists
+# of data/rules/knowledge.yml and data/stories/, checked by tests/test_lists_agree.py).
+ANSWERED_INTENTS = KNOWLEDGE_INTENTS + ("ask_followup",)
 BULLET = "• "
 MAX_BULLETS = 4
 MAX_BUTTONS = 6
@@ -52,6 +55,8 @@ class Question:
     scheme: Optional[str] = None  # a financing option of financing.yml
     facet: Optional[str] = None  # chosen by a button
     text: str = ""  # the visitor's words: they pick the facet and the yes/no lead
+    also: Tuple[str, ...] = ()  # other schemes named with ``scheme``: a comparison
+    sources_only: bool = False  # "d'où viennent ces chiffres ?": the sources of this answer
 
 
 def answer(
@@ -76,16 +81,20 @@ def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Op
     if intent not in KNOWLEDGE_INTENTS:
         raise ValueError(f"not a knowledge intent: {intent}")
     writer = _Writer(kb, today, question)
+    if question.sources_only:
+        return writer.sources(compose(kb, replace(question, sources_only=False, text=""), today, situation))
     if intent == "ask_definition":
         return writer.definition(kb.terms.get(question.term or ""))
     route = kb.routes.get(question.route or "")
     option = kb.financing.get(question.scheme or "")
     if option is not None and route is None:
-        return writer.scheme(option, situation)
+        others = [kb.financing[s] for s in question.also if s in kb.financing and s != option.id]
+        return writer.schemes([option, *others]) if others else writer.scheme(option, situation)
     if route is not None:
         lead = cued(route_facts(route), writer.words)
-        if lead is not None:
-            return writer.route_lead(route, lead)
+        if lead is not None and not _topic_named_better(kb, intent, lead, writer.words):
+            brief = (intent == "ask_training_paths" or intent not in ROUTE_INTENTS) and intent not in lead.about
+            return writer.route_lead(route, lead, brief=brief)
         if intent in ROUTE_INTENTS:
             return _ROUTE_ANSWERS[intent](writer, route, situation)
     if intent in ("ask_cost", "ask_duration"):
@@ -132,15 +141,26 @@ def cued(facts: Sequence[Fact], question_words: Sequence[str]) -> Optional[Fact]
     return best
 
 
+def _topic_named_better(kb: KnowledgeBase, intent: str, lead: Fact, question_words: Sequence[str]) -> bool:
+    """Whether the question names its own topic and the route's fact is not about that topic
+    ("payé en apprentissage à 16 ans" is about apprentices' pay, not about the age to enter)."""
+    topic = kb.topics.get(intent)
+    if topic is None or intent in ROUTE_INTENTS:
+        return False
+    named = max(
+        [match_length(topic.cues, question_words)]
+        + [match_length(f.cues, question_words) for f in topic.facets]
+        + [match_length(fact.cues, question_words) for f in topic.facets for fact in f.facts]
+    )
+    return bool(named) and intent not in lead.about
+
+
 def source_links(kb: KnowledgeBase, ids: Sequence[str]) -> List[Dict[str, Optional[str]]]:
     """The cited sources as the widget shows them: a label (the short name, or the title when two
     sources share it) and the official page's address, if it has one."""
     cited = kb.cited(ids)
     shorts = [s.short for s in cited]
-    return [
-        {"label": s.short if shorts.count(s.short) == 1 else f"{s.short}, {s.title}", "title": s.title, "url": s.url}
-        for s in cited
-    ]
+    return [{"label": s.short if shorts.count(s.short) == 1 else f"{s.short}, {s.title}", "title": s.title, "url": s.url} for s in cited]
 
 
 def listed(items: Sequence[str]) -> List[str]:
@@ -171,8 +191,15 @@ class _Writer:
             text += "\n\n" + ("Sources : " if len(names) > 1 else "Source : ") + " ; ".join(names) + "."
         return text
 
-    def reply(self, lines: Sequence[str], cited: Sequence[object], buttons: Sequence[Button],
-              topic: str, facet: str = "", notes: Sequence[Fact] = ()) -> Reply:
+    def reply(
+        self,
+        lines: Sequence[str],
+        cited: Sequence[object],
+        buttons: Sequence[Button],
+        topic: str,
+        facet: str = "",
+        notes: Sequence[Fact] = (),
+    ) -> Reply:
         """The answer; ``notes`` (optional sentences) are added while it stays under TARGET_CHARS."""
         lines, cited = list(lines), list(cited)
         for note in notes:
@@ -205,8 +232,7 @@ class _Writer:
                 length = match_length(fact.cues, self.words)
                 if length > best_length:
                     best_fact, best_facet, best_length = fact, facet, length
-        facet_length = max(((match_length(f.cues, self.words), f) for f in topic.facets), key=lambda x: x[0],
-                           default=(0, None))
+        facet_length = max(((match_length(f.cues, self.words), f) for f in topic.facets), key=lambda x: x[0], default=(0, None))
         if best_facet is not None and best_length >= facet_length[0]:
             return best_facet, best_fact
         if facet_length[1] is not None and facet_length[0] > 0:
@@ -240,15 +266,15 @@ class _Writer:
             return self.reply([lead] + body, shown[:MAX_BULLETS], buttons, topic.id, facet.id)
         # A direct answer first; the rest of its facet follows as far as the bubble allows,
         # and "En savoir plus" shows the whole facet when some of it did not fit.
-        lead = [self.lead_with(lead_fact, facet)]
+        opening = [self.lead_with(lead_fact, facet)]
         entry = self.say(lead_fact)[:1].islower()
         rest = shown[: MAX_BULLETS - 1]
         count = len(rest)
-        while count and len(self.text(lead + self.follow(facet, rest[:count], entry), [lead_fact, *rest[:count]])) > TARGET_CHARS:
+        while count and len(self.text(opening + self.follow(facet, rest[:count], entry), [lead_fact, *rest[:count]])) > TARGET_CHARS:
             count -= 1
         if count < len(shown):
             buttons = [Button.for_intent("En savoir plus", topic.id, facet=facet.id)] + buttons
-        lines = lead + self.follow(facet, rest[:count], entry)
+        lines = opening + self.follow(facet, rest[:count], entry)
         return self.reply(lines, [lead_fact, *rest[:count]], buttons, topic.id, facet.id)
 
     def follow(self, facet: Facet, facts: Sequence[Fact], after_entry: bool) -> List[str]:
@@ -263,10 +289,14 @@ class _Writer:
 
     # --- routes ------------------------------------------------------------------------------
     def route_buttons(self, route: TrainingRoute, current: str) -> List[Button]:
-        labels = {"ask_cost": "Le coût", "ask_duration": "La durée", "ask_certification": "Le diplôme",
-                  "ask_financing": "Le financement", "ask_training_paths": "En bref"}
-        others = [i for i in ("ask_cost", "ask_duration", "ask_certification", "ask_financing", "ask_training_paths")
-                  if i != current]
+        labels = {
+            "ask_cost": "Le coût",
+            "ask_duration": "La durée",
+            "ask_certification": "Le diplôme",
+            "ask_financing": "Le financement",
+            "ask_training_paths": "En bref",
+        }
+        others = [i for i in ("ask_cost", "ask_duration", "ask_certification", "ask_financing", "ask_training_paths") if i != current]
         buttons = [Button.for_intent(f"{labels[i]} ({route.short_name})", i, formation_type=route.id) for i in others[:3]]
         buttons.append(Button.for_intent("Les autres voies", current if current in ("ask_cost", "ask_duration") else "ask_training_paths"))
         buttons += self.topic_buttons(["request_pathway"])
@@ -278,18 +308,29 @@ class _Writer:
 
     def route_cost(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
         lines = [f"Coût indicatif {of(route.the)} : {route.cost.text}.", self.say(self.kb.disclaimer)]
-        return self.reply(lines, [route.cost, self.kb.disclaimer], self.route_buttons(route, "ask_cost"), "ask_cost",
-                          notes=self.notes(route, "ask_cost"))
+        return self.reply(
+            lines, [route.cost, self.kb.disclaimer], self.route_buttons(route, "ask_cost"), "ask_cost", notes=self.notes(route, "ask_cost")
+        )
 
     def route_duration(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
         lines = [f"Durée {of(route.the)} : {route.duration.text}.", self.say(self.kb.disclaimer)]
-        return self.reply(lines, [route.duration, self.kb.disclaimer], self.route_buttons(route, "ask_duration"),
-                          "ask_duration", notes=self.notes(route, "ask_duration"))
+        return self.reply(
+            lines,
+            [route.duration, self.kb.disclaimer],
+            self.route_buttons(route, "ask_duration"),
+            "ask_duration",
+            notes=self.notes(route, "ask_duration"),
+        )
 
     def route_certification(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
         lines = [f"Certification obtenue avec {route.the} : {self.say(route.certification)}."]
-        return self.reply(lines, [route.certification], self.route_buttons(route, "ask_certification"),
-                          "ask_certification", notes=self.notes(route, "ask_certification"))
+        return self.reply(
+            lines,
+            [route.certification],
+            self.route_buttons(route, "ask_certification"),
+            "ask_certification",
+            notes=self.notes(route, "ask_certification"),
+        )
 
     def route_financing(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
         options = [self.kb.financing[i] for i in route.financing]
@@ -315,17 +356,25 @@ class _Writer:
         return self.reply(lines, cited, buttons, "ask_financing", notes=self.notes(route, "ask_financing"))
 
     def route_overview(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
-        lines = [sentence(f"{capitalize(route.the)} : {self.say(route.summary)}")] + listed([
-            f"Durée : {route.duration.text} ;",
-            f"Coût : {route.cost.text} ;",
-            f"Accès : {lower_first(self.say(route.entry)).rstrip('.')} ;",
-        ])
+        lines = [sentence(f"{capitalize(route.the)} : {self.say(route.summary)}")] + listed(
+            [
+                f"Durée : {route.duration.text} ;",
+                f"Coût : {route.cost.text} ;",
+                f"Accès : {lower_first(self.say(route.entry)).rstrip('.')} ;",
+            ]
+        )
         cited = [route.summary, route.duration, route.cost, route.entry]
-        return self.reply(lines, cited, self.route_buttons(route, "ask_training_paths"), "ask_training_paths",
-                          notes=self.notes(route, "ask_training_paths"))
+        return self.reply(
+            lines,
+            cited,
+            self.route_buttons(route, "ask_training_paths"),
+            "ask_training_paths",
+            notes=self.notes(route, "ask_training_paths"),
+        )
 
-    def route_lead(self, route: TrainingRoute, fact: Fact) -> Reply:
-        """A route's fact that the question asks about, then the route in brief."""
+    def route_lead(self, route: TrainingRoute, fact: Fact, brief: bool = True) -> Reply:
+        """A route's fact that the question asks about, then (for a question on the training itself)
+        the route in brief."""
         text = self.say(fact).rstrip(" ;.")
         if fact is route.entry:
             said = f"Pour accéder {to(route.the)} : {text}."
@@ -333,6 +382,9 @@ class _Writer:
             said = sentence(f"{capitalize(route.the)} : {text}")
         elif fact is route.certification:
             said = f"Certification obtenue avec {route.the} : {text}."
+        elif text.startswith(("Il ", "Elle ")):
+            # Shown alone, the pronoun needs its route: "Le diplôme d'État d'ARM se prépare…".
+            said = sentence(capitalize(route.the) + text[text.index(" ") :])
         else:
             said = sentence(text)
         if fact.yes_no and self.yes_no:
@@ -343,7 +395,9 @@ class _Writer:
             rest.append(f"Accès : {lower_first(self.say(route.entry)).rstrip('.')} ;")
             cited.append(route.entry)
         lines = [said, f"{capitalize(route.the)} en bref :"] + listed(rest)
-        if len(self.text(lines, cited)) > MAX_ANSWER_CHARS:
+        if not brief:
+            lines, cited = [said], [fact]
+        elif len(self.text(lines, cited)) > MAX_ANSWER_CHARS:
             lines, cited = lines[:-1], cited[:-1]
             lines[-1] = lines[-1].rstrip(" ;") + "."
         return self.reply(lines, cited, self.route_buttons(route, "ask_training_paths"), "ask_training_paths")
@@ -357,7 +411,7 @@ class _Writer:
         free = [f for facet in topic.facets for f in facet.facts if f.cues and match_length(f.cues, self.words)]
         lines = [self.lead_with(free[0])] if free else []
         lines.append(topic.lead)
-        lines += listed([f"{r.short_name} : {v.text} ;" for r, v in zip(routes, ranges)])
+        lines += listed([f"{r.short_name} : {v.text} ;" for r, v in zip(routes, ranges, strict=True)])
         lines.append(self.say(self.kb.disclaimer))
         buttons = [Button.for_intent(r.short_name, intent, formation_type=r.id) for r in self.kb.routes.values()]
         buttons.append(Button.for_intent(self.kb.topic_labels["ask_financing"], "ask_financing"))
@@ -388,6 +442,28 @@ class _Writer:
         buttons = [Button.for_intent(capitalize(o.short), "ask_financing", financing=o.id) for o in others[:3]]
         buttons += [Button.for_intent("Tous les financements", "ask_financing")] + self.topic_buttons(["request_pathway"])
         return self.reply(lines, [option.summary, *details], buttons, "ask_financing", option.id)
+
+    def schemes(self, options: Sequence[FinancingOption]) -> Reply:
+        """Several schemes named at once ("la différence entre l'AIF et Transitions Pro ?")."""
+        shown = list(options[:3])
+        lines = [sentence(f"{capitalize(o.the)} : {self.say(o.summary)}") for o in shown]
+        lines.append("Choisissez-en un pour le détail.")
+        buttons = [Button.for_intent(capitalize(o.short), "ask_financing", financing=o.id) for o in shown]
+        return self.reply(lines, [o.summary for o in shown], buttons, "ask_financing", shown[0].id)
+
+    def sources(self, answered: Reply) -> Reply:
+        """The sources of the previous answer, with their full titles and who publishes them."""
+        cited = self.kb.cited(answered.sources)
+        if not cited:
+            return Reply(text="Ma réponse précédente ne s'appuyait sur aucune source particulière.")
+        lines = ["Ma réponse précédente s'appuie sur :"] + listed([f"{s.publisher} : {s.title} ;" for s in cited])
+        custom = {
+            "type": "answer",
+            "topic": answered.custom.get("topic", "") if answered.custom else "",
+            "facet": "",
+            "sources": source_links(self.kb, answered.sources),
+        }
+        return Reply(text="\n".join(lines), buttons=answered.buttons[:3], sources=answered.sources, custom=custom)
 
     # --- e-health terms ----------------------------------------------------------------------
     def definition(self, term: Optional[Term]) -> Reply:

@@ -19,17 +19,17 @@ def lower_first(text: str) -> str:
 
 
 def of(phrase: str) -> str:
-    """"de" before a noun phrase with its article: "le CPF" -> "du CPF", "l'alternance" -> "de l'alternance"."""
+    """ "de" before a noun phrase with its article: "le CPF" -> "du CPF", "l'alternance" -> "de l'alternance"."""
     for article, contracted in (("le ", "du "), ("les ", "des ")):
         if phrase.startswith(article):
-            return contracted + phrase[len(article):]
+            return contracted + phrase[len(article) :]
     if phrase[:1].lower() in "aeiouyhéèêàâîôû" and not phrase.startswith(("la ", "l'", "l’", "une ", "un ")):
         return "d'" + phrase
     return "de " + phrase
 
 
 def join(items: Sequence[str], last: str = "et") -> str:
-    """"a", "a et b", "a, b et c"."""
+    """ "a", "a et b", "a, b et c"."""
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
@@ -45,8 +45,8 @@ def sentence(text: str) -> str:
 
 
 def to(phrase: str) -> str:
-    """"à" before a noun phrase with its article: "le CPF" -> "au CPF", "la région" -> "à la région"."""
+    """ "à" before a noun phrase with its article: "le CPF" -> "au CPF", "la région" -> "à la région"."""
     for article, contracted in (("le ", "au "), ("les ", "aux ")):
         if phrase.startswith(article):
-            return contracted + phrase[len(article):]
+            return contracted + phrase[len(article) :]
     return "à " + phrase

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Sequence, Tuple, Type, Union
 
 import yaml
 from pydantic import BaseModel, Extra, Field, StrictBool, StrictInt, StrictStr, ValidationError, root_validator, validator
@@ -24,7 +24,7 @@ from pydantic import BaseModel, Extra, Field, StrictBool, StrictInt, StrictStr, 
 from bot.cues import vocabulary
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
-FILES = ("sources.yml", "routes.yml", "financing.yml", "topics.yml", "glossary.yml")
+FILES = ("sources.yml", "profile.yml", "routes.yml", "financing.yml", "topics.yml", "glossary.yml")
 
 
 class KnowledgeBaseError(ValueError):
@@ -123,9 +123,6 @@ class Range(_Model):
         return values
 
 
-Diploma = Literal["none", "cap_bep", "bac", "bac2"]
-
-
 class TrainingRoute(_Model):
     id: Text
     name: Text  # title case, for cards
@@ -140,10 +137,16 @@ class TrainingRoute(_Model):
     paid_while_training: StrictBool
     min_age: Optional[StrictInt] = None
     max_age: Optional[StrictInt] = None
-    required_diploma: Optional[Diploma] = None
+    # False: the ages are the usual limits ("en général de 16 à 29 ans"), to check, not a bar.
+    strict_ages: StrictBool = True
+    # The situations it is meant for: only them (only_for), or first of all (meant_for).
+    only_for: Tuple[Text, ...] = ()
+    meant_for: Tuple[Text, ...] = ()
+    required_diploma: Optional[Text] = None  # an id of profile.yml's diplomas
+    leads_to: Optional[Text] = None  # the diploma it gives, when it is one of profile.yml's
     entry: Fact
     suits: List[Fact] = Field(..., min_items=1)
-    interests: List[Literal["patient", "administration", "numerique", "regulation"]] = Field(..., min_items=1)
+    interests: List[Text] = Field(..., min_items=1)  # ids of profile.yml's interests
     financing: Tuple[Text, ...] = ()
     notes: Tuple[Fact, ...] = ()
     next_steps: List[Fact] = Field(..., min_items=1)
@@ -165,7 +168,7 @@ class FinancingOption(_Model):
     the: Text  # in a sentence: "le compte personnel de formation (CPF)"
     short: Text  # in a sentence, short: "le CPF"
     summary: Fact  # a lower-case clause: "<the> : <summary>"
-    situations: List[Literal["etudiant", "reconversion", "salarie"]] = Field(..., min_items=1)
+    situations: List[Text] = Field(..., min_items=1)  # ids of profile.yml's situations
     details: Tuple[Fact, ...] = ()
 
 
@@ -203,6 +206,17 @@ class Term(_Model):
     details: Tuple[Fact, ...] = ()
 
 
+class Profile(_Model):
+    """The values of the interview's answers and their French words (profile.yml)."""
+
+    situations: Dict[Text, Text]
+    diplomas: Dict[Text, Text]  # lowest first
+    interests: Dict[Text, Text]
+
+    def diploma_rank(self, diploma: str) -> int:
+        return list(self.diplomas).index(diploma) if diploma in self.diplomas else 0
+
+
 class _SourcesFile(_Model):
     sources: Dict[Text, Source]
 
@@ -228,9 +242,18 @@ class _GlossaryFile(_Model):
 class KnowledgeBase:
     """Every file of the knowledge base, validated and cross-checked."""
 
-    def __init__(self, sources: Mapping[str, Source], routes: Mapping[str, TrainingRoute],
-                 financing: Mapping[str, FinancingOption], topics: Mapping[str, Topic], terms: Mapping[str, Term],
-                 disclaimer: Fact, topic_labels: Mapping[str, str]):
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        routes: Mapping[str, TrainingRoute],
+        financing: Mapping[str, FinancingOption],
+        topics: Mapping[str, Topic],
+        terms: Mapping[str, Term],
+        disclaimer: Fact,
+        topic_labels: Mapping[str, str],
+        profile: Profile,
+    ):
+        self.profile = profile
         self.sources = dict(sources)
         self.routes = dict(routes)
         self.financing = dict(financing)
@@ -246,9 +269,9 @@ class KnowledgeBase:
         """A fact by its id (facts that code refers to carry one)."""
         return self._facts_by_id[fact_id]
 
-    def facts(self) -> Iterator[Fact]:
+    def facts(self) -> Iterator[Union[Fact, Range]]:
         """Every fact and range once, in file order."""
-        seen = set()
+        seen: set[str] = set()
         for item in _walk(self):
             key = getattr(item, "id", "") or getattr(item, "origin", "")
             if isinstance(item, (Fact, Range)) and key not in seen:
@@ -282,6 +305,8 @@ def _walk_texts(kb: "KnowledgeBase") -> Iterator[str]:
         yield from (option.name, option.the, option.short)
     for term in kb.terms.values():
         yield from (term.label, term.short)
+    for labels in (kb.profile.situations, kb.profile.diplomas, kb.profile.interests):
+        yield from labels.values()
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -302,6 +327,7 @@ def _walk(node: Any) -> Iterator[Any]:
 
 
 # --- loading -------------------------------------------------------------------------------
+
 
 def _read(path: Path) -> Dict[str, Any]:
     try:
@@ -343,11 +369,11 @@ def _explain(error: Dict[str, Any]) -> str:
     return str(error["msg"])
 
 
-def _validate(model: type, data: Dict[str, Any], file: str) -> Any:
+def _validate(model: Type[BaseModel], data: Dict[str, Any], file: str) -> Any:
     try:
         return model.parse_obj(data)
     except ValidationError as error:
-        problems = [f"{file}: {_path(data, e['loc'])}: {_explain(e)}" for e in error.errors()]
+        problems = [f"{file}: {_path(data, e['loc'])}: {_explain(dict(e))}" for e in error.errors()]
         raise KnowledgeBaseError("\n".join(problems)) from None
 
 
@@ -411,13 +437,18 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     raw = {name: _resolve_refs(data, by_id, name) for name, data in raw.items()}
 
     sources_file = _validate(_SourcesFile, raw["sources.yml"], "sources.yml")
+    profile = _validate(Profile, raw["profile.yml"], "profile.yml")
     sources = {key: source.copy(update={"id": key}) for key, source in sources_file.sources.items()}
     routes_file = _validate(_RoutesFile, raw["routes.yml"], "routes.yml")
     financing_file = _validate(_FinancingFile, raw["financing.yml"], "financing.yml")
     topics_file = _validate(_TopicsFile, raw["topics.yml"], "topics.yml")
     glossary_file = _validate(_GlossaryFile, raw["glossary.yml"], "glossary.yml")
-    for model, name in ((routes_file, "routes.yml"), (financing_file, "financing.yml"),
-                        (topics_file, "topics.yml"), (glossary_file, "glossary.yml")):
+    for model, name in (
+        (routes_file, "routes.yml"),
+        (financing_file, "financing.yml"),
+        (topics_file, "topics.yml"),
+        (glossary_file, "glossary.yml"),
+    ):
         _set_origins(model, name, raw[name])
         _check_sources(model, sources)
 
@@ -428,12 +459,28 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
         for option_id in route.financing:
             if option_id not in financing:
                 raise KnowledgeBaseError(f"routes.yml: routes.{route.id}.financing: unknown financing option {option_id!r}")
+        for situation in route.only_for + route.meant_for:
+            if situation not in profile.situations:
+                raise KnowledgeBaseError(f"routes.yml: routes.{route.id}: unknown situation {situation!r} (profile.yml)")
+        for interest in route.interests:
+            if interest not in profile.interests:
+                raise KnowledgeBaseError(f"routes.yml: routes.{route.id}.interests: unknown interest {interest!r} (profile.yml)")
+        if route.leads_to is not None and route.leads_to not in profile.diplomas:
+            raise KnowledgeBaseError(f"routes.yml: routes.{route.id}.leads_to: unknown diploma {route.leads_to!r} (profile.yml)")
+        if route.required_diploma is not None and route.required_diploma not in profile.diplomas:
+            raise KnowledgeBaseError(
+                f"routes.yml: routes.{route.id}.required_diploma: unknown diploma {route.required_diploma!r} (profile.yml)"
+            )
+    for option in financing.values():
+        for situation in option.situations:
+            if situation not in profile.situations:
+                raise KnowledgeBaseError(f"financing.yml: financing.{option.id}.situations: unknown situation {situation!r} (profile.yml)")
     topics = {key: topic.copy(update={"id": key}) for key, topic in topics_file.topics.items()}
     for topic in topics.values():
         for followup in topic.followups:
             if followup not in topics_file.topic_labels:
                 raise KnowledgeBaseError(f"topics.yml: topics.{topic.id}.followups: {followup!r} has no entry in topic_labels")
-    return KnowledgeBase(sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels)
+    return KnowledgeBase(sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels, profile)
 
 
 def _unique(items: Sequence[Any], file: str, key: str) -> Dict[str, Any]:
@@ -446,6 +493,7 @@ def _unique(items: Sequence[Any], file: str, key: str) -> Dict[str, Any]:
 
 
 # --- review ---------------------------------------------------------------------------------
+
 
 def due_for_review(kb: KnowledgeBase, today: dt.date) -> List[Fact]:
     """Facts whose ``review_by`` date has passed on ``today``, oldest first."""

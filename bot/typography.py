@@ -13,6 +13,7 @@ It is idempotent, and leaves URLs, e-mail addresses and times (``10:30``) alone.
 from __future__ import annotations
 
 import re
+from typing import List
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -41,7 +42,7 @@ def french(text: str) -> str:
     """``text`` with French typography; URLs and e-mail addresses untouched."""
     if not text:
         return text
-    kept: list = []
+    kept: List[str] = []
 
     def hide(match: "re.Match[str]") -> str:
         kept.append(match.group(0))

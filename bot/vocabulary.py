@@ -75,40 +75,38 @@ class EntityVocabulary:
         return table[close] if close else None
 
     def find(self, text: str) -> List[FoundEntity]:
-        """Every known surface form in ``text`` (longest first, no overlaps), typos tolerated."""
+        """Every known surface form in ``text``, typos tolerated: for each entity, the longest forms
+        first and no overlaps; forms of two entities may overlap ("inscrite à France Travail" is a
+        situation, and its "France Travail" a financing)."""
         tokens = _tokens_with_offsets(text)
         normalized = [normalize(token) for token, _, _ in tokens]
         found: List[FoundEntity] = []
-        taken = [False] * len(tokens)
-        max_words = max((len(k.split()) for t in self._by_entity.values() for k in t), default=0)
-        for size in range(min(max_words, len(tokens)), 0, -1):
-            for first in range(0, len(tokens) - size + 1):
-                if any(taken[first : first + size]):
-                    continue
-                window = " ".join(w for w in normalized[first : first + size] if w)
-                match = self._match_window(window)
-                if match is None:
-                    continue
-                entity, value = match
-                start, end = tokens[first][1], tokens[first + size - 1][2]
-                found.append(FoundEntity(entity, value, start, end, text[start:end]))
-                for index in range(first, first + size):
-                    taken[index] = True
-        return sorted(found, key=lambda item: item.start)
+        for entity, table in self._by_entity.items():
+            taken = [False] * len(tokens)
+            max_words = max((len(k.split()) for k in table), default=0)
+            for size in range(min(max_words, len(tokens)), 0, -1):
+                for first in range(0, len(tokens) - size + 1):
+                    if any(taken[first : first + size]):
+                        continue
+                    window = " ".join(w for w in normalized[first : first + size] if w)
+                    value = self._match_window(window, table)
+                    if value is None:
+                        continue
+                    start, end = tokens[first][1], tokens[first + size - 1][2]
+                    found.append(FoundEntity(entity, value, start, end, text[start:end]))
+                    for index in range(first, first + size):
+                        taken[index] = True
+        return sorted(found, key=lambda item: (item.start, item.entity))
 
-    def _match_window(self, window: str) -> Optional[Tuple[str, str]]:
+    def _match_window(self, window: str, table: Mapping[str, str]) -> Optional[str]:
         if not window:
             return None
-        for entity, table in self._by_entity.items():
-            if window in table:
-                return entity, table[window]
+        if window in table:
+            return table[window]
         if all(word in self._known_words for word in window.split()):
             return None
-        for entity, table in self._by_entity.items():
-            close = self._closest(window, table)
-            if close:
-                return entity, table[close]
-        return None
+        close = self._closest(window, table)
+        return table[close] if close else None
 
     @staticmethod
     def _closest(key: str, table: Mapping[str, str]) -> Optional[str]:
@@ -121,7 +119,7 @@ class EntityVocabulary:
             form_words = form.split()
             if len(form) < MIN_FUZZY_LENGTH or len(form_words) != len(words) or abs(len(form) - len(key)) > 2:
                 continue
-            if not all(_close_words(a, b) for a, b in zip(words, form_words)):
+            if not all(_close_words(a, b) for a, b in zip(words, form_words, strict=True)):
                 continue
             ratio = difflib.SequenceMatcher(None, key, form).ratio()
             if ratio >= best_ratio:
@@ -171,7 +169,7 @@ def unknown_words(words: Sequence[str], known: FrozenSet[str], has_meaning: Mapp
 
 
 def looks_random(words: Sequence[str], known: FrozenSet[str], has_meaning: Mapping[str, bool]) -> bool:
-    """"qsdlkfj pouet zzzz": most of the words mean nothing. A typo or two in a real question
+    """ "qsdlkfj pouet zzzz": most of the words mean nothing. A typo or two in a real question
     ("formatoin contnue") does not count: they are close to words of the training data."""
     checked = [w for w in words if len(normalize(w)) >= MIN_CHECKED_LENGTH and normalize(w).isalpha()]
     if not checked:

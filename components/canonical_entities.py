@@ -35,9 +35,7 @@ class CanonicalEntities(LearntComponent):
 
     def use(self, learnt: Optional[Dict[str, Any]]) -> None:
         learnt = learnt or {"pairs": [], "known_words": []}
-        self._vocabulary: EntityVocabulary = vocabulary_from_pairs(
-            [tuple(p) for p in learnt["pairs"]], learnt["known_words"]
-        )
+        self._vocabulary: EntityVocabulary = vocabulary_from_pairs([tuple(p) for p in learnt["pairs"]], learnt["known_words"])
 
     def train(self, training_data: TrainingData) -> Resource:
         wanted = set(self._config["entities"])
@@ -47,16 +45,14 @@ class CanonicalEntities(LearntComponent):
             for entity in example.get(ENTITIES, []):
                 if entity[ENTITY_ATTRIBUTE_TYPE] in wanted:
                     values[entity[ENTITY_ATTRIBUTE_TYPE]].add(entity[ENTITY_ATTRIBUTE_VALUE])
-                    text = example.get(TEXT)[entity["start"]: entity["end"]]
+                    text = example.get(TEXT)[entity["start"] : entity["end"]]
                     pairs.add((entity[ENTITY_ATTRIBUTE_TYPE], text, entity[ENTITY_ATTRIBUTE_VALUE]))
         # Synonyms do not say which entity they belong to: attach each to the entity that uses its value.
         for surface, value in training_data.entity_synonyms.items():
             for entity, known in values.items():
                 if value in known:
                     pairs.add((entity, surface, value))
-        known_words = {
-            word for example in training_data.training_examples for word in normalize(example.get(TEXT) or "").split()
-        }
+        known_words = {word for example in training_data.training_examples for word in normalize(example.get(TEXT) or "").split()}
         return self.keep({"pairs": sorted([list(p) for p in pairs]), "known_words": sorted(known_words)})
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -76,15 +72,17 @@ class CanonicalEntities(LearntComponent):
                 entity = {**entity, ENTITY_ATTRIBUTE_VALUE: value or entity[ENTITY_ATTRIBUTE_VALUE]}
             kept.append(entity)
         for found in self._vocabulary.find(text[:MAX_SCANNED_CHARACTERS]):
-            overlaps = any(e["start"] < found.end and found.start < e["end"] for e in kept)
+            overlaps = any(e["start"] < found.end and found.start < e["end"] and e[ENTITY_ATTRIBUTE_TYPE] == found.entity for e in kept)
             same = any(e[ENTITY_ATTRIBUTE_TYPE] == found.entity and e[ENTITY_ATTRIBUTE_VALUE] == found.value for e in kept)
             if not overlaps and not same:
-                kept.append({
-                    ENTITY_ATTRIBUTE_TYPE: found.entity,
-                    ENTITY_ATTRIBUTE_VALUE: found.value,
-                    "start": found.start,
-                    "end": found.end,
-                    "confidence_entity": 1.0,
-                    "extractor": self.__class__.__name__,
-                })
+                kept.append(
+                    {
+                        ENTITY_ATTRIBUTE_TYPE: found.entity,
+                        ENTITY_ATTRIBUTE_VALUE: found.value,
+                        "start": found.start,
+                        "end": found.end,
+                        "confidence_entity": 1.0,
+                        "extractor": self.__class__.__name__,
+                    }
+                )
         message.set(ENTITIES, sorted(kept, key=lambda e: e.get("start", 0)), add_to_output=True)

@@ -14,8 +14,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 class LearntComponent(GraphComponent):
     LEARNT_FILE = "learnt.json"
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 learnt: Optional[Any] = None) -> None:
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, learnt: Optional[Any] = None) -> None:
         self._config, self._storage, self._resource = config, model_storage, resource
         self.use(learnt)
 
@@ -24,13 +23,15 @@ class LearntComponent(GraphComponent):
         raise NotImplementedError
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LearntComponent":
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> "LearntComponent":
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LearntComponent":
+    def load(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any
+    ) -> "LearntComponent":
         try:
             with model_storage.read_from(resource) as directory:
                 learnt = json.loads((directory / cls.LEARNT_FILE).read_text(encoding="utf-8"))

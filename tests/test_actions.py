@@ -11,8 +11,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionClarify, ActionRequestHuman, ActionSessionStart
-from actions.knowledge import ActionAnswerFollowup, ActionAnswerQuestion
+from actions.conversation import ActionFollowContext, ActionRequestHuman, ActionSessionStart
+from actions.knowledge import ActionAnswerQuestion
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trackers"
 
@@ -43,12 +43,19 @@ def test_cost_of_private_course() -> None:
     text = plain(messages[0]["text"])
     assert "5 000" in text and "10 000" in text
     assert messages[0]["buttons"]
-    assert slot_events(events) == {"last_topic": "ask_cost", "formation_type": "formation_privee", "term": None}
+    assert slot_events(events) == {
+        "last_topic": "ask_cost",
+        "formation_type": "formation_privee",
+        "term": None,
+        "financing_scheme": None,
+        "last_facet": None,
+    }
+    assert messages[0]["custom"]["type"] == "answer" and messages[0]["custom"]["sources"]
 
 
 def test_follow_up_keeps_the_cost_topic() -> None:
     tracker = load_tracker("followup_alternance", last_topic="ask_cost", formation_type="formation_continue")
-    messages, events = run(ActionAnswerFollowup(), tracker)
+    messages, events = run(ActionAnswerQuestion(), tracker)
     assert "employeur" in messages[0]["text"]
     assert slot_events(events)["last_topic"] == "ask_cost"
     assert slot_events(events)["formation_type"] == "alternance"
@@ -56,7 +63,7 @@ def test_follow_up_keeps_the_cost_topic() -> None:
 
 def test_follow_up_keeps_the_duration_topic() -> None:
     tracker = load_tracker("followup_formation_continue", last_topic="ask_duration", formation_type="alternance")
-    messages, _ = run(ActionAnswerFollowup(), tracker)
+    messages, _ = run(ActionAnswerQuestion(), tracker)
     assert "12 mois" in messages[0]["text"] and "279" in messages[0]["text"]
 
 
@@ -67,7 +74,7 @@ def test_definition_of_dmp() -> None:
 
 
 def test_clarify_offers_the_likely_topics() -> None:
-    messages, _ = run(ActionClarify(), load_tracker("nlu_fallback"))
+    messages, _ = run(ActionFollowContext(), load_tracker("nlu_fallback"))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads[:2] == ["/ask_cost", "/ask_financing"]
     assert "/help" in payloads
@@ -86,5 +93,5 @@ def test_request_human_reads_the_configured_contact(tmp_path: Path, monkeypatch:
 
 def test_session_start_welcomes_a_new_visitor() -> None:
     messages, events = run(ActionSessionStart(), Tracker.from_dict({"sender_id": "new", "slots": {}, "events": [], "latest_message": {}}))
-    assert messages[0]["response"] == "utter_welcome"
+    assert "assistant virtuel" in messages[0]["text"]
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"

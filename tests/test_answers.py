@@ -11,7 +11,14 @@ import pytest
 import yaml
 
 from bot.answers import (
-    KNOWLEDGE_INTENTS, MAX_ANSWER_CHARS, MAX_BULLETS, ROUTE_INTENTS, Question, answer, compose, every_answer,
+    KNOWLEDGE_INTENTS,
+    MAX_ANSWER_CHARS,
+    MAX_BULLETS,
+    ROUTE_INTENTS,
+    Question,
+    answer,
+    compose,
+    every_answer,
     follow_up_intent,
 )
 from bot.context import Context, resolve
@@ -43,10 +50,11 @@ def domain_texts() -> List[str]:
 
 def shingles(text: str, size: int = 8) -> set:
     words = re.findall(r"\w+", plain(text).lower())
-    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
 # --- every answer -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("intent", KNOWLEDGE_INTENTS)
 def test_every_knowledge_intent_has_a_sourced_answer_with_next_steps(kb: KnowledgeBase, intent: str) -> None:
@@ -71,8 +79,13 @@ def test_every_composed_answer_fits_a_phone_bubble(kb: KnowledgeBase) -> None:
 
 def test_official_sources_come_with_their_page(kb: KnowledgeBase) -> None:
     links = answer(kb, "ask_salary", today=TODAY).custom["sources"]
-    assert links == [{"label": "Onisep", "title": kb.sources["onisep_met7819"].title,
-                      "url": "https://www.onisep.fr/http/redirection/metier/slug/MET.7819"}]
+    assert links == [
+        {
+            "label": "Onisep",
+            "title": kb.sources["onisep_met7819"].title,
+            "url": "https://www.onisep.fr/http/redirection/metier/slug/MET.7819",
+        }
+    ]
     documents = answer(kb, "ask_skills", today=TODAY).custom["sources"]
     assert all(link["url"] is None for link in documents), "the project's documents have no public page"
 
@@ -122,6 +135,7 @@ def test_lists_read_as_french(kb: KnowledgeBase) -> None:
 
 # --- what leads the answer -----------------------------------------------------------------
 
+
 def test_a_question_on_computer_skills_gets_its_yes_first(kb: KnowledgeBase) -> None:
     reply = compose(kb, Question("ask_skills", text="Faut-il être bon en informatique ?"), TODAY)
     assert plain(reply.text).startswith("Oui, il faut être à l'aise avec les logiciels")
@@ -158,6 +172,7 @@ def test_workplaces_say_yes_to_a_place_of_the_list(kb: KnowledgeBase) -> None:
 
 
 # --- routes, schemes, terms ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("intent", ROUTE_INTENTS)
 def test_route_answers_name_the_route(kb: KnowledgeBase, intent: str) -> None:
@@ -202,15 +217,18 @@ def test_a_route_financing_lists_its_schemes_in_lower_case(kb: KnowledgeBase) ->
     assert "• le compte personnel de formation (CPF) ;" in text
 
 
-@pytest.mark.parametrize("scheme, figures", [
-    ("cpf", ["500 €", "5 000 €", "100 €", "moncompteformation.gouv.fr"]),
-    ("france_travail", ["aide individuelle à la formation", "conseiller France Travail"]),
-    ("transitions_pro", ["salaire est maintenu", "24 mois"]),
-    ("alternance", ["27 %", "43 %", "53 %", "100 %", "16 à 29 ans"]),
-    ("vae", ["expérience", "CQP", "ARM"]),
-    ("employer", ["employeur"]),
-    ("region", ["région"]),
-])
+@pytest.mark.parametrize(
+    "scheme, figures",
+    [
+        ("cpf", ["500 €", "5 000 €", "100 €", "moncompteformation.gouv.fr"]),
+        ("france_travail", ["aide individuelle à la formation", "conseiller France Travail"]),
+        ("transitions_pro", ["salaire est maintenu", "24 mois"]),
+        ("alternance", ["27 %", "43 %", "53 %", "100 %", "16 à 29 ans"]),
+        ("vae", ["expérience", "CQP", "ARM"]),
+        ("employer", ["employeur"]),
+        ("region", ["région"]),
+    ],
+)
 def test_each_scheme_is_answered_for_itself(kb: KnowledgeBase, scheme: str, figures: List[str]) -> None:
     text = ask(kb, "ask_financing", scheme=scheme)
     assert text.startswith(plain(kb.financing[scheme].the[:1].upper() + kb.financing[scheme].the[1:]))
@@ -218,8 +236,21 @@ def test_each_scheme_is_answered_for_itself(kb: KnowledgeBase, scheme: str, figu
         assert figure in text, (figure, text)
 
 
-@pytest.mark.parametrize("term", ["dmp", "dpi", "dse", "telemedecine", "teleconsultation", "tele_expertise",
-                                  "telesurveillance", "e_parcours", "via_trajectoire", "donnees_sante"])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "dmp",
+        "dpi",
+        "dse",
+        "telemedecine",
+        "teleconsultation",
+        "tele_expertise",
+        "telesurveillance",
+        "e_parcours",
+        "via_trajectoire",
+        "donnees_sante",
+    ],
+)
 def test_every_term_is_defined(kb: KnowledgeBase, term: str) -> None:
     reply = answer(kb, "ask_definition", term=term, today=TODAY)
     assert reply.text.startswith(kb.terms[term].label)
@@ -249,6 +280,7 @@ def test_salary_gives_the_onisep_range(kb: KnowledgeBase) -> None:
 
 # --- true today ---------------------------------------------------------------------------------
 
+
 def test_the_arm_diploma_is_mandatory_in_the_tense_of_the_day(kb: KnowledgeBase) -> None:
     before = plain(compose(kb, Question("ask_certification", route="arm"), dt.date(2025, 6, 1)).text)
     after = plain(compose(kb, Question("ask_certification", route="arm"), dt.date(2026, 1, 1)).text)
@@ -265,6 +297,7 @@ def test_a_past_target_is_said_in_the_past(kb: KnowledgeBase) -> None:
 
 # --- context -------------------------------------------------------------------------------------
 
+
 def test_follow_up_repeats_the_previous_topic() -> None:
     assert follow_up_intent("ask_cost", "alternance", None) == "ask_cost"
     assert follow_up_intent("ask_salary", "alternance", None) == "ask_training_paths"
@@ -274,43 +307,84 @@ def test_follow_up_repeats_the_previous_topic() -> None:
 @pytest.mark.parametrize(
     "intent, text, routes, scheme, last, expected",
     [
-        ("ask_followup", "et en alternance ?", ["alternance"], None, Context("ask_cost", "formation_continue"),
-         ("ask_cost", "alternance", None)),
-        ("ask_cost", "et en alternance ?", ["alternance"], None, Context("ask_duration", "formation_continue"),
-         ("ask_duration", "alternance", None)),
-        ("ask_duration", "et ça dure combien de temps ?", [], None, Context("ask_cost", "alternance"),
-         ("ask_duration", "alternance", None)),
-        ("ask_cost", "combien coûte le bac pro ?", ["lycee_pro"], None, Context("ask_duration", "alternance"),
-         ("ask_cost", "lycee_pro", None)),
-        ("ask_cost", "quels sont les tarifs de toutes les formations pour adultes ?", [], None,
-         Context("ask_duration", "alternance"), ("ask_cost", None, None)),
+        (
+            "ask_followup",
+            "et en alternance ?",
+            ["alternance"],
+            None,
+            Context("ask_cost", "formation_continue"),
+            ("ask_cost", "alternance", None),
+        ),
+        (
+            "ask_cost",
+            "et en alternance ?",
+            ["alternance"],
+            None,
+            Context("ask_duration", "formation_continue"),
+            ("ask_duration", "alternance", None),
+        ),
+        (
+            "ask_duration",
+            "et ça dure combien de temps ?",
+            [],
+            None,
+            Context("ask_cost", "alternance"),
+            ("ask_duration", "alternance", None),
+        ),
+        (
+            "ask_cost",
+            "combien coûte le bac pro ?",
+            ["lycee_pro"],
+            None,
+            Context("ask_duration", "alternance"),
+            ("ask_cost", "lycee_pro", None),
+        ),
+        (
+            "ask_cost",
+            "quels sont les tarifs de toutes les formations pour adultes ?",
+            [],
+            None,
+            Context("ask_duration", "alternance"),
+            ("ask_cost", None, None),
+        ),
         # A subject of its own replaces the last one.
-        ("ask_financing", "et le cpf ça marche comment ?", [], "cpf", Context("ask_cost", "alternance"),
-         ("ask_financing", None, "cpf")),
+        ("ask_financing", "et le cpf ça marche comment ?", [], "cpf", Context("ask_cost", "alternance"), ("ask_financing", None, "cpf")),
         ("ask_followup", "et le cpf ?", [], "cpf", Context("ask_cost", "alternance"), ("ask_financing", None, "cpf")),
         ("ask_followup", "et le salaire ?", [], None, Context("ask_cost", "formation_privee"), ("ask_salary", None, None)),
-        ("ask_cost", "et la durée ?", [], None, Context("ask_cost", "formation_continue"),
-         ("ask_duration", "formation_continue", None)),
-        ("ask_financing", "quels financements existent ?", [], None, Context("ask_cost", "alternance"),
-         ("ask_financing", None, None)),
-        ("ask_job_outlook", "ça recrute dans ma région ?", [], "region", Context("ask_cost", None),
-         ("ask_job_outlook", None, None)),
-        ("ask_training_paths", "c'est quoi la vae ?", [], "vae", Context("ask_cost", "alternance"),
-         ("ask_financing", None, "vae")),
+        ("ask_cost", "et la durée ?", [], None, Context("ask_cost", "formation_continue"), ("ask_duration", "formation_continue", None)),
+        ("ask_financing", "quels financements existent ?", [], None, Context("ask_cost", "alternance"), ("ask_financing", None, None)),
+        ("ask_job_outlook", "ça recrute dans ma région ?", [], "region", Context("ask_cost", None), ("ask_job_outlook", None, None)),
+        ("ask_training_paths", "c'est quoi la vae ?", [], "vae", Context("ask_cost", "alternance"), ("ask_financing", None, "vae")),
         # The last subject goes on when the words name one of its facts.
         ("bot_challenge", "y a un plafond ?", [], None, Context("ask_financing", scheme="cpf"), ("ask_financing", None, "cpf")),
-        ("nlu_fallback", "elle est versée à qui ?", [], None, Context("ask_financing", scheme="france_travail"),
-         ("ask_financing", None, "france_travail")),
-        ("ask_financing", "qui le gère ?", [], None, Context("ask_definition", term="via_trajectoire"),
-         ("ask_definition", None, None)),
-        ("ask_financing", "et ça marche aussi pour le diplome d'ARM ?", ["arm"], None, Context("ask_financing", scheme="vae"),
-         ("ask_financing", None, "vae")),
-        ("nlu_fallback", "a partir de quel age on peut commencer ?", [], None, Context("ask_cost", "alternance"),
-         ("ask_training_paths", "alternance", None)),
+        (
+            "nlu_fallback",
+            "elle est versée à qui ?",
+            [],
+            None,
+            Context("ask_financing", scheme="france_travail"),
+            ("ask_financing", None, "france_travail"),
+        ),
+        ("ask_financing", "qui le gère ?", [], None, Context("ask_definition", term="via_trajectoire"), ("ask_definition", None, None)),
+        (
+            "ask_financing",
+            "et ça marche aussi pour le diplome d'ARM ?",
+            ["arm"],
+            None,
+            Context("ask_financing", scheme="vae"),
+            ("ask_financing", None, "vae"),
+        ),
+        (
+            "nlu_fallback",
+            "a partir de quel age on peut commencer ?",
+            [],
+            None,
+            Context("ask_cost", "alternance"),
+            ("ask_training_paths", "alternance", None),
+        ),
         # The topic of the conversation, when the words name its facets more than the NLU's topic.
         ("ask_missions", "ses missions c'est quoi ?", [], None, Context("ask_digital_role"), ("ask_digital_role", None, None)),
-        ("ask_duration", "et a partir de 26 ans ?", [], None, Context("ask_salary", facet="apprentice"),
-         ("ask_salary", None, None)),
+        ("ask_duration", "et a partir de 26 ans ?", [], None, Context("ask_salary", facet="apprentice"), ("ask_salary", None, None)),
         ("ask_job_outlook", "c'est lié à ma santé 2022 ?", [], None, Context("ask_job_outlook"), ("ask_training_paths", None, None)),
         ("nlu_fallback", "sdfsdf qsdqsd", [], None, Context("ask_cost", "alternance"), ("nlu_fallback", None, None)),
         ("out_of_scope", "quel temps fait-il demain ?", [], None, Context("ask_financing", scheme="cpf"), ("out_of_scope", None, None)),
@@ -338,3 +412,11 @@ def test_a_route_fact_the_question_names_leads(kb: KnowledgeBase) -> None:
 def test_a_scheme_detail_the_question_names_comes_first(kb: KnowledgeBase) -> None:
     text = ask(kb, "ask_financing", "elle est versée à qui ?", scheme="france_travail")
     assert text.split("\n")[1].startswith("On la demande à son conseiller France Travail")
+
+
+@pytest.mark.parametrize("spelling", ["assistant médical", "assistant medical", "assistante medicale", "AM"])
+@pytest.mark.parametrize("intent", [i for i in KNOWLEDGE_INTENTS if i not in ("ask_followup", "ask_definition", "ask_digital_role")])
+def test_naming_the_job_does_not_change_the_subject(kb: KnowledgeBase, intent: str, spelling: str) -> None:
+    """Every question names the job; its name alone must never pull the answer to a term or another topic."""
+    question = resolve(kb, intent, f"et pour un {spelling}, qu'en est-il ?", [], None, None, None, Context())
+    assert question.intent == intent and question.term is None

@@ -55,8 +55,25 @@ def test_both_documents_and_the_official_facts_are_used(kb: KnowledgeBase) -> No
 
 @pytest.mark.parametrize(
     "figure",
-    ["3 000", "6 000", "5 000", "10 000", "279", "1 470", "42", "1 801", "2 118", "7 240", "10 000", "15 000",
-     "RNCP40913", "RNCP38448", "RNCP37231", "RNCP40800", "500"],
+    [
+        "3 000",
+        "6 000",
+        "5 000",
+        "10 000",
+        "279",
+        "1 470",
+        "42",
+        "1 801",
+        "2 118",
+        "7 240",
+        "10 000",
+        "15 000",
+        "RNCP40913",
+        "RNCP38448",
+        "RNCP37231",
+        "RNCP40800",
+        "500",
+    ],
 )
 def test_key_figures_of_the_sources_are_carried_over(kb: KnowledgeBase, figure: str) -> None:
     text = " ".join(f.text for f in all_facts(kb))
@@ -75,9 +92,10 @@ def test_route_numbers_match_the_guide_table(kb: KnowledgeBase) -> None:
 
 def test_no_eight_words_are_copied_from_the_documents(kb: KnowledgeBase) -> None:
     """Facts are carried over, not text: no run of 8 words of a source document is in the knowledge base."""
+
     def shingles(text: str, size: int = 8):
         words = re.findall(r"\w+", text.lower().replace("’", "'"))
-        return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+        return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
     ours = {}
     for fact in all_facts(kb):
@@ -90,9 +108,11 @@ def test_no_eight_words_are_copied_from_the_documents(kb: KnowledgeBase) -> None
 
 def test_facts_that_name_a_recent_year_are_dated(kb: KnowledgeBase) -> None:
     """A figure or a rule of 2024 onwards ages: it carries as_of or effective, and a review date."""
-    undated = [f.origin for f in all_facts(kb)
-               if re.search(r"\b20(2[4-9]|3\d)\b", f.text) and not getattr(f, "review_by", None)
-               and "2 juin 2025" not in f.text]
+    undated = [
+        f.origin
+        for f in all_facts(kb)
+        if re.search(r"\b20(2[4-9]|3\d)\b", f.text) and not getattr(f, "review_by", None) and "2 juin 2025" not in f.text
+    ]
     assert not undated, undated
 
 
@@ -120,6 +140,7 @@ def test_a_fact_without_source_fails_with_file_and_field(tmp_path: Path) -> None
 def test_an_empty_source_list_fails(tmp_path: Path) -> None:
     def mutate(data):
         data["topics"]["ask_salary"]["facets"][0]["facts"][0]["sources"] = []
+
     with pytest.raises(KnowledgeBaseError, match=r"topics\.yml: topics\.ask_salary\.facets\.pay\.facts\[0\]\.sources: must name"):
         load_knowledge_base(_broken_copy(tmp_path, "topics.yml", mutate))
 
@@ -127,6 +148,7 @@ def test_an_empty_source_list_fails(tmp_path: Path) -> None:
 def test_a_mistyped_field_fails(tmp_path: Path) -> None:
     def mutate(data):
         data["financing"][0]["sumary"] = data["financing"][0].pop("summary")
+
     with pytest.raises(KnowledgeBaseError, match=r"financing\.yml: financing\.cpf\.sumary: unknown field"):
         load_knowledge_base(_broken_copy(tmp_path, "financing.yml", mutate))
 
@@ -134,6 +156,7 @@ def test_a_mistyped_field_fails(tmp_path: Path) -> None:
 def test_a_dated_fact_without_review_date_fails(tmp_path: Path) -> None:
     def mutate(data):
         data["routes"][4]["notes"][0].pop("review_by")
+
     with pytest.raises(KnowledgeBaseError, match=r"routes\.yml: routes\.arm\.notes\[0\]: a dated fact .* needs a `review_by`"):
         load_knowledge_base(_broken_copy(tmp_path, "routes.yml", mutate))
 
@@ -141,6 +164,7 @@ def test_a_dated_fact_without_review_date_fails(tmp_path: Path) -> None:
 def test_a_reference_to_an_unknown_fact_fails(tmp_path: Path) -> None:
     def mutate(data):
         data["topics"]["ask_salary"]["facets"][1]["facts"][0]["ref"] = "nowhere"
+
     with pytest.raises(KnowledgeBaseError, match=r"topics\.yml: .*unknown fact id 'nowhere'"):
         load_knowledge_base(_broken_copy(tmp_path, "topics.yml", mutate))
 
@@ -148,6 +172,7 @@ def test_a_reference_to_an_unknown_fact_fails(tmp_path: Path) -> None:
 def test_an_unknown_source_fails(tmp_path: Path) -> None:
     def mutate(data):
         data["terms"][0]["definition"]["sources"] = ["nowhere"]
+
     with pytest.raises(KnowledgeBaseError, match=r"glossary\.yml: .*unknown source 'nowhere'"):
         load_knowledge_base(_broken_copy(tmp_path, "glossary.yml", mutate))
 
@@ -155,6 +180,7 @@ def test_an_unknown_source_fails(tmp_path: Path) -> None:
 def test_a_wrong_type_fails(tmp_path: Path) -> None:
     def mutate(data):
         data["routes"][0]["paid_while_training"] = "peut-être"
+
     with pytest.raises(KnowledgeBaseError, match=r"routes\.lycee_pro\.paid_while_training: must be true or false"):
         load_knowledge_base(_broken_copy(tmp_path, "routes.yml", mutate))
 
@@ -169,6 +195,7 @@ def test_invalid_yaml_fails(tmp_path: Path) -> None:
 
 # --- review dates ----------------------------------------------------------------------------
 
+
 def test_review_lists_the_facts_whose_date_has_passed(kb: KnowledgeBase) -> None:
     assert due_for_review(kb, dt.date(2026, 12, 1)) == []
     due = due_for_review(kb, dt.date(2028, 1, 1))
@@ -179,6 +206,7 @@ def test_review_lists_the_facts_whose_date_has_passed(kb: KnowledgeBase) -> None
 def test_make_kb_review_names_file_and_fact_and_fails_when_due(tmp_path: Path) -> None:
     def mutate(data):
         data["topics"]["ask_salary"]["facets"][0]["facts"][0]["review_by"] = dt.date(2026, 11, 30)
+
     directory = _broken_copy(tmp_path, "topics.yml", mutate)
     script = [sys.executable, str(ROOT / "scripts" / "kb_review.py"), "--knowledge", str(directory), "--today", "2026-12-01"]
     due = subprocess.run(script, capture_output=True, text=True)
