@@ -1,68 +1,194 @@
-"""The guided orientation interview: form validation, profile memory, recommendation.
+"""The guided orientation interview: the form's extraction and validation hooks, the profile
+given outside the interview, the recommendation.
 
-The parsing of answers and the recommender live in bot/parsing.py and
-bot/recommender.py; these actions only move values between Rasa and them.
+The answer to the question asked is mapped in domain.yml (from_text, unless the message is a
+question or a request of its own); every other profile value a message gives is read by the
+form's extract_<slot> methods; validate_<slot> keeps possible values and asks an unreadable
+answer again once, then records it as unknown. The reading itself is in bot/parsing.py
+(through bot/interview.py), the recommendation in bot/recommender.py.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import knowledge_base, latest_intent, send
-from bot.answers import KNOWLEDGE_INTENTS
-from bot.interview import PROFILE_SLOTS, answer_updates, correction_note
-from bot.recommender import Profile, format_recommendation, recommend
+from bot.conversation import message, question
+from bot.interview import (
+    ASKED_SLOTS,
+    PROFILE_SLOTS,
+    answers_the_question,
+    checked,
+    correction_note,
+    profile_of,
+    read_answer,
+)
+from bot.parsing import UNKNOWN
+from bot.recommender import format_recommendation, recommend
 
 FORM = "orientation_form"
-# Questions the person may ask in the middle of the interview; the form resumes after the answer.
-INTERRUPTIONS = set(KNOWLEDGE_INTENTS) | {"ask_followup", "help", "bot_challenge", "request_human", "ask_medical_advice"}
-# Messages the form must not read as answers: rejecting them lets the rules act (answer, or stop).
-NOT_ANSWERS = INTERRUPTIONS | {"stop_interview", "restart_interview", "resume_interview"}
+# Slots the interview keeps beside the answers (domain.yml).
+INTERVIEW_STATE = ("reasked_slot", "noted_unknown", "interview_started", "recommendation_given")
 
 
-def _situation_entity(tracker: Tracker) -> Optional[str]:
-    values = list(tracker.get_latest_entity_values("situation"))
-    return str(values[0]) if values else None
+def not_answers(domain: DomainDict) -> List[str]:
+    """The intents whose message never answers the question asked: the not_intent of the
+    from_text mappings in domain.yml (a question, a request of its own)."""
+    for mapping in domain.get("slots", {}).get("age", {}).get("mappings", []):
+        if mapping.get("type") == "from_text":
+            return list(mapping.get("not_intent", []))
+    return []
 
 
-def _profile_events(updates: Dict[str, Any]) -> List[EventType]:
-    events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
-    if updates:
-        events.append(SlotSet("profile_known", True))
-    return events
+class AskedOnceAgainFormValidation(FormValidationAction, ABC):
+    """Form validation where an answer that cannot be read is asked again once (with an example:
+    action_ask_<slot>), then recorded as unknown."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The validation action's name, validate_<form>."""
+
+    def read(self, slot: str, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """What the latest message says for ``slot``, if it is an answer at all: the message that
+        opened the interview, or one that is not a question or a request of its own."""
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        intent = tracker.latest_message.get("intent") or {}
+        if (
+            requested
+            and latest_intent(tracker) in not_answers(domain)
+            and not answers_the_question(knowledge_base(), text, requested, latest_intent(tracker), float(intent.get("confidence") or 0.0))
+        ):
+            return {}
+        value = read_answer(text, requested).get(slot)
+        return {} if value is None else {slot: value}
+
+    def kept(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+        good = checked(knowledge_base(), slot, value)
+        if good is not None:
+            return {
+                slot: good,
+                "interview_started": True,
+                "noted_unknown": False,
+                **({"reasked_slot": None} if tracker.get_slot("reasked_slot") == slot else {}),
+            }
+        if tracker.get_slot("reasked_slot") != slot:
+            return {slot: None, "reasked_slot": slot, "noted_unknown": False, "interview_started": True}
+        # A second answer that cannot be read: noted as unknown rather than asked forever.
+        return {slot: UNKNOWN, "reasked_slot": None, "noted_unknown": True, "interview_started": True}
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        before = dict(tracker.slots)
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        # Never asked, so not a required slot the SDK extracts: read here when the person says it.
+        events += [SlotSet(slot, value) for slot, value in self.read("wants_alternance", tracker, domain).items()]
+        updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        note = correction_note(knowledge_base(), updates, before, tracker.get_slot("requested_slot"))
+        if note:
+            dispatcher.utter_message(text=note)
+        return events
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        # The SDK keeps only the form's required slots; a value said without being asked stays too.
+        return events + [SlotSet(slot, value) for slot, value in self.read("wants_alternance", tracker, domain).items()]
 
 
-class ValidateOrientationForm(FormValidationAction):
-    """Fills every profile slot a message mentions, and re-asks once with an example."""
-
+class ValidateOrientationForm(AskedOnceAgainFormValidation):
     def name(self) -> Text:
         return f"validate_{FORM}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        text = tracker.latest_message.get("text") or ""
-        updates = answer_updates(text, requested, _situation_entity(tracker))
-        intent = latest_intent(tracker)
-        if intent in NOT_ANSWERS and (intent not in INTERRUPTIONS or requested not in updates):
-            # Nothing answered: reject, so that the interruption rules answer the question.
-            return []
-        note = correction_note(updates, tracker.slots, requested)
-        if note:
-            dispatcher.utter_message(text=note)
-        events = _profile_events(updates) + [SlotSet("interview_started", True)]
-        if requested and requested not in updates:
-            if not updates and tracker.get_slot("reasked_slot") != requested:
-                dispatcher.utter_message(response=f"utter_hint_{requested}")
-                events.append(SlotSet("reasked_slot", requested))
-            elif not updates:
-                # Second miss on the same question: note "unknown" and move on rather than loop.
-                dispatcher.utter_message(response="utter_noted_unknown")
-                events += _profile_events({requested: "unknown"})
-        return events
+    async def extract_situation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("situation", tracker, domain)
+
+    async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("age", tracker, domain)
+
+    async def extract_diploma(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("diploma", tracker, domain)
+
+    async def extract_budget_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("budget_eur", tracker, domain)
+
+    async def extract_max_duration_months(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("max_duration_months", tracker, domain)
+
+    async def extract_must_be_paid(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("must_be_paid", tracker, domain)
+
+    async def extract_financing(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("financing", tracker, domain)
+
+    async def extract_interest(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("interest", tracker, domain)
+
+    async def validate_situation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("situation", value, tracker)
+
+    async def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.kept("age", value, tracker)
+
+    async def validate_diploma(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.kept("diploma", value, tracker)
+
+    async def validate_budget_eur(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("budget_eur", value, tracker)
+
+    async def validate_max_duration_months(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("max_duration_months", value, tracker)
+
+    async def validate_must_be_paid(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("must_be_paid", value, tracker)
+
+    async def validate_financing(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("financing", value, tracker)
+
+    async def validate_interest(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("interest", value, tracker)
+
+
+class ActionAskQuestion(Action, ABC):
+    """Asks the interview's question for its slot (bot/messages.yml): again with an example after
+    an answer that could not be read, or after acknowledging an answer noted as unknown."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        again = tracker.get_slot("reasked_slot") == self.slot
+        send(dispatcher, question(self.slot, again=again, after_unknown=bool(tracker.get_slot("noted_unknown"))))
+        return []
+
+
+# One asking action per question of the form (rasa_sdk registers each concrete subclass).
+ASKING_ACTIONS = [type(f"ActionAsk_{slot}", (ActionAskQuestion,), {"slot": slot, "__module__": __name__}) for slot in ASKED_SLOTS]
+
+
+def _profile_events(updates: Dict[str, Any]) -> List[EventType]:
+    return [SlotSet(slot, value) for slot, value in updates.items()]
 
 
 class ActionRememberProfile(Action):
@@ -71,30 +197,30 @@ class ActionRememberProfile(Action):
     def name(self) -> Text:
         return "action_remember_profile"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        kb = knowledge_base()
         text = tracker.latest_message.get("text") or ""
-        updates = answer_updates(text, None, _situation_entity(tracker))
-        events = _profile_events(updates)
+        updates = {slot: value for slot, value in read_answer(text, None).items() if checked(kb, slot, value) is not None}
         if tracker.get_slot("recommendation_given") and updates:
-            slots = {**tracker.slots, **updates}
-            note = correction_note(updates, tracker.slots, None)
+            note = correction_note(kb, updates, tracker.slots, None)
             if note:
                 dispatcher.utter_message(text=note)
-            profile = Profile.from_slots(slots)
-            send(dispatcher, format_recommendation(profile, recommend(profile, knowledge_base()), knowledge_base()))
-            return events
-        dispatcher.utter_message(response="utter_offer_interview")
-        return events
+            profile = profile_of({**tracker.slots, **updates})
+            send(dispatcher, format_recommendation(profile, recommend(profile, kb), kb))
+            return _profile_events(updates)
+        send(dispatcher, message("offer_interview"))
+        return _profile_events(updates)
 
 
 class ActionRecommendPathway(Action):
     def name(self) -> Text:
         return "action_recommend_pathway"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        profile = Profile.from_slots(tracker.slots)
-        send(dispatcher, format_recommendation(profile, recommend(profile, knowledge_base()), knowledge_base()))
-        return [SlotSet("recommendation_given", True), SlotSet("reasked_slot", None)]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        kb = knowledge_base()
+        profile = profile_of(tracker.slots)
+        send(dispatcher, format_recommendation(profile, recommend(profile, kb), kb))
+        return [SlotSet("recommendation_given", True), SlotSet("reasked_slot", None), SlotSet("noted_unknown", False)]
 
 
 class ActionResetProfile(Action):
@@ -103,7 +229,6 @@ class ActionResetProfile(Action):
     def name(self) -> Text:
         return "action_reset_profile"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_restart_interview")
-        slots = PROFILE_SLOTS + ("profile_known", "interview_started", "recommendation_given", "reasked_slot")
-        return [SlotSet(slot, None) for slot in slots]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        send(dispatcher, message("restart_interview"))
+        return [SlotSet(slot, None) for slot in PROFILE_SLOTS + INTERVIEW_STATE]

@@ -1,20 +1,87 @@
-"""Replies that do not come from the knowledge base: clarification and human contact."""
+"""Replies that do not come from the knowledge base: the bot's own messages (bot/messages.yml),
+the clarification of an unclear message, and the human advisers to contact."""
 
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
-from typing import List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import yaml
+from pydantic import BaseModel, Extra, StrictStr, ValidationError
 
 from bot.knowledge import KnowledgeBase
 from bot.reply import Button, Reply
 
+MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
 CONTACT_FILE = Path(__file__).resolve().parent.parent / "settings" / "contact.yml"
 MAX_SUGGESTIONS = 3
 # Intents worth suggesting when the bot hesitates; chit-chat is never a useful suggestion.
 _NOT_SUGGESTED = {"nlu_fallback", "greet", "goodbye", "thank", "affirm", "deny", "out_of_scope", "inform", "ask_followup"}
+
+
+class _Button(BaseModel):
+    title: StrictStr
+    payload: StrictStr
+
+    class Config:
+        extra = Extra.forbid
+
+
+class _Message(BaseModel):
+    text: StrictStr
+    buttons: Tuple[_Button, ...] = ()
+
+    class Config:
+        extra = Extra.forbid
+
+
+class _Question(_Message):
+    again: StrictStr  # asked again after an answer that could not be read, with an example
+
+
+class _Messages(BaseModel):
+    questions: Dict[StrictStr, _Question]
+    messages: Dict[StrictStr, _Message]
+
+
+def _reply(item: _Message, text: str = "") -> Reply:
+    return Reply(text=(text or item.text).strip(), buttons=tuple(Button(b.title, b.payload) for b in item.buttons))
+
+
+@lru_cache(maxsize=1)
+def _messages() -> _Messages:
+    data = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+    questions = data.pop("questions", {})
+    try:
+        return _Messages(questions=questions, messages=data)
+    except ValidationError as error:
+        raise ValueError(f"{MESSAGES_FILE.name}: {error}") from None
+
+
+def message(name: str) -> Reply:
+    """One of the bot's own messages, by its name in bot/messages.yml."""
+    return _reply(_messages().messages[name])
+
+
+def message_names() -> Sequence[str]:
+    return tuple(_messages().messages)
+
+
+def question(slot: str, again: bool = False, after_unknown: bool = False) -> Reply:
+    """The interview's question for ``slot``: asked again with an example, or after an answer
+    just noted as unknown (which it acknowledges first)."""
+    item = _messages().questions[slot]
+    if again:
+        return _reply(item, item.again)
+    if after_unknown:
+        return _reply(item, f"{_messages().messages['noted_unknown'].text} {item.text}")
+    return _reply(item)
+
+
+def question_slots() -> Sequence[str]:
+    return tuple(_messages().questions)
 
 
 def clarification(kb: KnowledgeBase, ranked_intents: Sequence[str]) -> Reply:

@@ -16,8 +16,30 @@ from bot.vocabulary import normalize
 MIN_FUZZY_LENGTH = 6
 FUZZY_RATIO = 0.84
 # Question words: a question with none of them, ending with "?", expects a yes or a no.
-_WH_WORDS = {"combien", "comment", "quel", "quelle", "quels", "quelles", "ou", "pourquoi", "quand", "qui", "que", "quoi",
-             "qu", "lequel", "laquelle", "lesquels", "lesquelles", "koi", "cb", "cmb", "kel", "kelle"}
+_WH_WORDS = {
+    "combien",
+    "comment",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "ou",
+    "pourquoi",
+    "quand",
+    "qui",
+    "que",
+    "quoi",
+    "qu",
+    "lequel",
+    "laquelle",
+    "lesquels",
+    "lesquelles",
+    "koi",
+    "cb",
+    "cmb",
+    "kel",
+    "kelle",
+}
 _YES_NO_OPENINGS = re.compile(
     r"^(est ce|est il|est elle|faut il|faut t il|peut on|peut il|peut elle|peux je|puis je|y a t il|a t on|dois je|doit on|"
     r"ai je|suis je|on peut|on doit|il faut|c est|ca|cela|je peux|je dois|on a|on fait)\b"
@@ -58,7 +80,7 @@ def _same(typed: str, cue: str, known: AbstractSet[str]) -> bool:
 
 def match_length(cues: Iterable[str], question: Sequence[str]) -> int:
     """The number of words of the longest cue found in ``question`` (from ``words()``), 0 if none."""
-    known = getattr(question, "known", frozenset())
+    known: AbstractSet[str] = getattr(question, "known", frozenset())
     best = 0
     for cue in cues:
         cue_words = words(cue)
@@ -73,7 +95,7 @@ def match_length(cues: Iterable[str], question: Sequence[str]) -> int:
 
 
 def is_yes_no_question(text: str) -> bool:
-    """"Faut-il le bac ?", "on peut bosser en EHPAD ?", "est-ce qu'on fait des prises de sang" expect a yes or a no."""
+    """ "Faut-il le bac ?", "on peut bosser en EHPAD ?", "est-ce qu'on fait des prises de sang" expect a yes or a no."""
     # "est-ce que" and "est-ce qu'on" open a yes/no question: their "que" asks nothing.
     normalized = re.sub(r"^est ce qu(e)?\b", "est ce", normalize(text))
     if not normalized:
@@ -81,3 +103,13 @@ def is_yes_no_question(text: str) -> bool:
     if _YES_NO_OPENINGS.match(normalized) and not (set(normalized.split()) & _WH_WORDS):
         return True
     return text.rstrip().endswith("?") and not (set(normalized.split()) & _WH_WORDS)
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text`` asks something: a question mark, a question word, or a yes/no opening."""
+    if "?" in text:
+        return True
+    plain = normalize(text)
+    # "ou", "que" and "qui" are also "or", "that" and "who" in an answer ("l'employeur ou le CPF").
+    asking = _WH_WORDS - {"ou", "que", "qui", "qu"}
+    return bool(set(plain.split()) & asking) or bool(_YES_NO_OPENINGS.match(plain)) and len(plain.split()) > 3

@@ -7,6 +7,7 @@ one of these:
   "aucune idée", "bof"). It is an answer: the question is not asked again.
 * ``NO_LIMIT`` ("no_limit"): no constraint on the duration ("peu importe").
 * ``NO_BUDGET`` (0.0): no money at all ("pas de budget", "rien").
+* ``LITTLE_BUDGET`` ("little"): a small budget, no amount ("pas grand chose", "très peu").
 * ``None``: the message does not answer this question.
 
 ``parse_yes_no`` is the exception: True, False, or None when there is no usable
@@ -24,20 +25,36 @@ import re
 import unicodedata
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-from text_to_num import alpha2digit
+from text_to_num import alpha2digit  # type: ignore[attr-defined]
 
 from bot.vocabulary import normalize
 
 __all__ = [
-    "UNKNOWN", "NO_LIMIT", "NO_BUDGET", "MIN_AGE", "MAX_AGE", "Answer", "normalize",
-    "parse_amount", "parse_duration_months", "parse_yes_no", "parse_situation", "parse_age",
-    "parse_diploma", "parse_financing", "parse_interest", "parse_wants_alternance", "parse_must_be_paid",
+    "UNKNOWN",
+    "NO_LIMIT",
+    "NO_BUDGET",
+    "LITTLE_BUDGET",
+    "MIN_AGE",
+    "MAX_AGE",
+    "Answer",
+    "normalize",
+    "parse_amount",
+    "parse_duration_months",
+    "parse_yes_no",
+    "parse_situation",
+    "parse_age",
+    "parse_diploma",
+    "parse_financing",
+    "parse_interest",
+    "parse_wants_alternance",
+    "parse_must_be_paid",
     "extract_profile",
 ]
 
 UNKNOWN = "unknown"
 NO_LIMIT = "no_limit"
 NO_BUDGET = 0.0
+LITTLE_BUDGET = "little"  # "pas grand chose": a small budget, no amount
 # Plausible ages for someone choosing a training; anything else is a typo or a joke.
 MIN_AGE, MAX_AGE = 11, 80
 
@@ -45,22 +62,33 @@ Answer = Union[float, str, bool, List[str], None]
 
 _DONT_KNOW = re.compile(
     r"\b(je ne sais pas|je sais pas|j sais pas|jsais pas|chais pas|sais pas|ne sait pas|ne sais pas|aucune idee|pas d idee|"
-    r"je ne suis pas sure?|pas sure?|peut etre|bof|je prefere ne pas|nsp|on verra|je verrai|aucun avis)\b"
+    r"je ne suis pas sure?|pas sure?|peut etre|bof|je prefere ne pas|je prefere pas|pas envie de (le )?dire|je (ne )?veux pas (le )?dire|nsp|on verra|je verrai|aucun avis|"
+    r"chai pas|chais pas|che pa|che pas|ch sais pas|jsp|jsais pas|j sais pas|sais po|je sais po|jsais po|aucune id)\b"
 )
 # A negation just before a word ("pas de CPF", "ni l'informatique") cancels it.
-_NEGATION_BEFORE = re.compile(r"\b(pas|ni|sans|plus|jamais|surtout pas|pas trop)( (de|d|du|des|la|le|les|l|en|par|mon|ma|mes|un|une|avec|vraiment|trop))*\s*$")
+_NEGATION_BEFORE = re.compile(
+    r"\b(pas|ni|sans|plus|jamais|surtout pas|pas trop)( (de|d|du|des|la|le|les|l|en|par|mon|ma|mes|un|une|avec|vraiment|trop))*\s*$"
+)
 
 
 def _negated(normalized: str, start: int) -> bool:
-    return bool(_NEGATION_BEFORE.search(normalized[max(0, start - 30):start]))
+    return bool(_NEGATION_BEFORE.search(normalized[max(0, start - 30) : start]))
+
+
+# ... or just after it ("mon patron veut pas", "le CPF non"), unless that "pas" opens a wish of
+# its own ("mon employeur paie, pas d'alternance": the comma is gone once normalized).
+_NEGATION_AFTER = re.compile(
+    r"^\s*(ne |n )?(veut|voudra|voudrait|peut|pourra|accepte|acceptera|paiera|paie|paye)\s+pas\b(?! (d |de |en |l )?(alternance|apprentissage))"
+    r"|^\s*(refuse\w*|non\b)"
+)
 
 
 def _mentions(normalized: str, table: Sequence[Tuple[str, str]]) -> List[Tuple[int, str]]:
-    """(position, value) of every value of ``table`` whose pattern occurs without a negation before it."""
+    """(position, value) of every value of ``table`` whose pattern occurs without a negation around it."""
     found = []
     for value, pattern in table:
         for match in re.finditer(pattern, normalized):
-            if not _negated(normalized, match.start()):
+            if not _negated(normalized, match.start()) and not _NEGATION_AFTER.search(normalized[match.end() : match.end() + 25]):
                 found.append((match.start(), value))
                 break
     return sorted(found)
@@ -68,14 +96,18 @@ def _mentions(normalized: str, table: Sequence[Tuple[str, str]]) -> List[Tuple[i
 
 # ---- numbers ---------------------------------------------------------------------------
 
+
 def _with_digits(text: str) -> str:
     """The text normalized, numbers as digits: "cinq mille" -> "5000", "5 000" and "5.000" -> "5000",
     "2,5" -> "2.5", "un an" -> "1 an", "1/2" -> "et demi"."""
     lowered = text.lower().replace("’", "'").replace("½", " et demi").replace("1/2", " et demi")
     # "dix huit" typed without its hyphen would become "10 8"; text2num needs "dix-huit".
     lowered = re.sub(r"\bquatre\s+vingt", "quatre-vingt", lowered)
-    lowered = re.sub(r"\b(dix|soixante|quatre-vingts?)\s+(?=(un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?)\b)",
-                     r"\1-", lowered)
+    lowered = re.sub(
+        r"\b(dix|soixante|quatre-vingts?)\s+(?=(un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?)\b)",
+        r"\1-",
+        lowered,
+    )
     converted = alpha2digit(lowered, "fr")
     converted = re.sub(r"(?<=\d)[\s\u202f\u00a0.](?=\d{3}\b)", "", converted)  # thousands separators
     converted = re.sub(r"(?<=\d),(?=\d)", ".", converted)  # decimal comma
@@ -91,8 +123,13 @@ def _with_digits(text: str) -> str:
 _AMOUNT = re.compile(r"(?<![\w+.])(\d+(?:\.\d+)?)\s*(k€|keur|k\b|mille\b)?\s*(€|eur\b|euros?\b|balles\b)?")
 _NOT_MONEY_AFTER = re.compile(r"\s*(ans?|annees?|mois|semaines?|jours?|h\b|heures?|%)")
 _NO_MONEY = re.compile(
-    r"\b(pas de budget|aucun budget|budget nul|zero euro|pas d argent|pas un sou|pas un rond|pas un centime|sans budget|"
-    r"rien|pas les moyens|je suis fauchee?|pas de sous|pas de thunes?|gratuit(e|ement)?|nada|que dalle|zero)\b"
+    r"\b(pas de budget|aucun budget|plus aucun budget|plus de budget|budget nul|zero euro|pas d argent|pas un sou|pas un rond|"
+    r"pas un centime|pas un euro|pas une thune|sans budget|rien|pas les moyens|je suis fauchee?|pas de sous|pas de thunes?|"
+    r"gratuit(e|ement)?|nada|que dalle|zero)\b"
+)
+_LITTLE_MONEY = re.compile(
+    r"\b(pas grand chose|pas grand ch|tres peu|un petit budget|petit budget|presque rien|quasi rien|pas beaucoup|pas bcp|"
+    r"pas enormement|peu de moyens|un peu d argent|quelques economies|modeste)\b"
 )
 
 
@@ -107,9 +144,10 @@ def parse_amount(text: str, bare_number_is_amount: bool = True) -> Answer:
     and the person said they could go up to that amount.
     """
     digits = _with_digits(text)
-    marked, bare = [], []
+    marked: List[float] = []
+    bare: List[float] = []
     for match in _AMOUNT.finditer(digits):
-        if _NOT_MONEY_AFTER.match(digits, match.end(1)) or re.search(r"\bbac ?(\+|plus) ?$", digits[:match.start()]):
+        if _NOT_MONEY_AFTER.match(digits, match.end(1)) or re.search(r"\bbac ?(\+|plus) ?$", digits[: match.start()]):
             continue  # "35 ans", "18 mois", "bac+2"
         value, thousands, currency = float(match.group(1)), match.group(2), match.group(3)
         if thousands:
@@ -119,8 +157,10 @@ def parse_amount(text: str, bare_number_is_amount: bool = True) -> Answer:
     if amounts:
         return max(amounts)
     normalized = normalize(text)
-    if _NO_MONEY.search(normalized):
-        return NO_BUDGET
+    if _LITTLE_MONEY.search(normalized):
+        return LITTLE_BUDGET
+    if _NO_MONEY.search(normalized) and not text.rstrip().endswith("?"):
+        return NO_BUDGET  # ("c'est gratuit non ?" asks, it does not answer)
     if _DONT_KNOW.search(normalized):
         return UNKNOWN
     return None
@@ -134,7 +174,6 @@ _NO_LIMIT = re.compile(
     r"\b(pas de limite|sans limite|peu importe|pas de contrainte|pas presse|pas pressee|tout mon temps|tout le temps|"
     r"illimite|aucune limite|le temps qu il faudra|le temps qu il faut|pas de souci de duree|n importe|ca m est egal)\b"
 )
-_VAGUE_DURATION = re.compile(r"\b(quelques (mois|annees|semaines)|un moment|pas longtemps|le moins possible|assez court|court)\b")
 
 
 def parse_duration_months(text: str, bare_number_unit: Optional[str] = None) -> Answer:
@@ -153,7 +192,7 @@ def parse_duration_months(text: str, bare_number_unit: Optional[str] = None) -> 
     durations = []
     for match in _DURATION.finditer(digits):
         value, unit, half = float(match.group(1)), match.group(2), match.group(3)
-        if _NOT_A_LIMIT_BEFORE.search(digits[:match.start()]):
+        if _NOT_A_LIMIT_BEFORE.search(digits[: match.start()]):
             continue
         if unit.startswith("an"):
             if value >= MIN_AGE:
@@ -170,8 +209,9 @@ def parse_duration_months(text: str, bare_number_unit: Optional[str] = None) -> 
     if bare_number_unit and bare:
         value = float(bare.group(1))
         return value * 12 if bare_number_unit == "years" else value
-    if _VAGUE_DURATION.search(normalized) or _DONT_KNOW.search(normalized):
+    if _DONT_KNOW.search(normalized):
         return UNKNOWN
+    # "quelques mois", "le moins possible": no limit can be read from it; the question is asked again.
     return None
 
 
@@ -181,12 +221,14 @@ _FILLERS = r"^(euh+ |ben |bah |bon |alors |hmm+ |heu+ |mmh+ |et bien |eh bien )*
 _YES = re.compile(
     _FILLERS + r"(oui|ouais|ouai|ouep|ouaip|yes|yep|ok|okay|d accord|bien sur|carrement|absolument|tout a fait|evidemment|"
     r"exact|exactement|obligatoirement|c est sur|affirmatif|plutot oui|volontiers|certainement|assurement|grave|clairement)\b"
+    r"|\b(donc|alors|et|mais) oui\b"
     r"|\b(j en ai besoin|il me faut|je dois etre|necessaire|indispensable|obligatoire|il faut que je sois)\b"
 )
 _NO = re.compile(
-    _FILLERS + r"(non|nan|nope|no|pas du tout|pas vraiment|absolument pas|jamais|plutot pas|plutot non|pas forcement|"
+    _FILLERS + r"(non|nan|nn|nope|no|pas du tout|pas vraiment|absolument pas|jamais|plutot pas|plutot non|pas forcement|"
     r"je ne pense pas|je pense pas|negatif|aucunement|surtout pas)\b"
     r"|\b(pas besoin|pas necessaire|pas obligatoire|pas forcement|je peux m en passer|pas indispensable)\b"
+    r"|\b(donc|alors|et|mais) non\b"
 )
 
 
@@ -209,14 +251,27 @@ def parse_yes_no(text: str) -> Optional[bool]:
 # employer, Transitions Pro and the CPF are open to them); "reconversion" first
 # means job seekers, then anyone who only says they want to change.
 _SITUATIONS = [
-    ("reconversion", r"\b(demandeu\w* d emploi|chomage|chomeu\w*|sans emploi|sans travail|sans boulot|cherche (du|un) (travail|emploi|boulot)|"
-                     r"inscrite? (a|chez) (france travail|pole emploi)|licencie\w*|en recherche d emploi|au rsa|entre deux (emplois|contrats|boulots))\b"),
-    ("salarie", r"\b(salarie\w*|en poste|en cdi|en cdd|je travaille|je bosse|employee?|j ai un (travail|emploi|job|boulot)|en activite|"
-                r"fonctionnaire|interimaire|secretaire|aide soignante?|caissiere?|vendeuse?|en entreprise)\b"),
-    ("etudiant", r"\b(lyceen\w*|etudiant\w*|eleve|collegien\w*|en (3e|3eme|troisieme|seconde|premiere|terminale)|au lycee|au college|"
-                 r"en formation initiale|en fac|a la fac|bachelier\w*|je suis en (cours|etudes))\b"),
+    (
+        "reconversion",
+        r"\b(demandeu\w* d emploi|chomage|chomeu\w*|sans emploi|sans travail|sans boulot|cherche (du|un) (travail|emploi|boulot)|"
+        r"inscrite? (a|chez) (france travail|pole emploi)|licencie\w*|en recherche d emploi|au rsa|touche le rsa|rsa|"
+        r"entre deux (emplois|contrats|boulots)|je ne suis plus salariee?|plus salariee?)\b",
+    ),
+    (
+        "salarie",
+        r"\b(salarie\w*|en poste|en cdi|en cdd|cdi|cdd|je travaille|je bosse|employee?|j ai un (travail|emploi|job|boulot)|en activite|"
+        r"fonctionnaire|interimaire|secretaire|aide soignante?|caissiere?|vendeuse?|en entreprise)\b",
+    ),
+    (
+        "etudiant",
+        r"\b(lyceen\w*|etudiant\w*|eleve|collegien\w*|(?<!arrete )(?<!quitte )(?<!stoppe )en (3e|3eme|troisieme|seconde|2nde|premiere|1ere|1re|terminale)|au lycee|au college|"
+        r"en formation initiale|en fac|a la fac|bachelier\w*|je suis en (cours|etudes))\b",
+    ),
     # "France Travail" alone is often an answer to the financing question, not a situation.
-    ("reconversion", r"\b(reconver\w*|changer de (metier|voie|boulot|travail|carriere)|nouvelle carriere|je suis (a|chez) (france travail|pole emploi))\b"),
+    (
+        "reconversion",
+        r"\b(reconver\w*|changer de (metier|voie|boulot|travail|carriere)|nouvelle carriere|je suis (a|chez) (france travail|pole emploi))\b",
+    ),
 ]
 
 
@@ -239,7 +294,9 @@ def parse_age(text: str, bare_number_is_age: bool = True) -> Answer:
     (outside MIN_AGE..MAX_AGE); UNKNOWN for "je ne sais pas" or "je préfère ne pas le dire".
     A bare number counts only when ``bare_number_is_age`` (the age question is pending)."""
     digits = _with_digits(text)
-    match = re.search(r"\b(\d{1,3})\s*ans?\b(?! ?(de formation|d etudes|max|maximum|devant|de libre))", digits)
+    match = re.search(
+        r"\b(\d{1,3})\s*(ans?|balais|piges|berges|printemps)\b(?! ?(de formation|d etudes|max|maximum|devant|de libre))", digits
+    )
     if not match and bare_number_is_age:
         match = re.fullmatch(r"(?:j ai\s*)?(\d{1,3})(?:\s*ans?)?", digits)
     if match:
@@ -251,17 +308,26 @@ def parse_age(text: str, bare_number_is_age: bool = True) -> Answer:
 
 
 _DIPLOMAS = [
-    ("bac2", r"\b(bac ?\+ ?[2-8]|bac plus ([2-8]|deux|trois|quatre|cinq)|bts|dut|but|licence|master|deug|doctorat|ingenieur|"
-             r"diplome d etat|de infirmier|ifsi|infirmiere?|auxiliaire de puericulture|diplome universitaire|bac ?\+ ?(deux|trois|cinq))\b"),
+    (
+        "bac2",
+        r"\b(bac ?\+ ?[2-8]|bac plus ([2-8]|deux|trois|quatre|cinq)|bts|dut|but|licence|master|deug|doctorat|ingenieur|"
+        r"diplome d etat|de infirmier|ifsi|infirmiere?|auxiliaire de puericulture|diplome universitaire|bac ?\+ ?(deux|trois|cinq))\b",
+    ),
     ("bac", r"\b(bac|baccalaureat|bachelier\w*|niveau 4|niveau bac|titre pro\w* de niveau 4)\b"),
     ("cap_bep", r"\b(cap|bep|niveau 3)\b"),
-    ("none", r"\b(pas de diplome|aucun diplome|sans diplome|pas diplome\w*|pas encore de diplome|brevet|dnb|rien du tout|"
-             r"j ai arrete l ecole|pas de bac|aucun|rien|nada)\b"),
+    (
+        "none",
+        r"\b(pas de diplome|aucun diplome|sans diplome|pas diplome\w*|pas encore de diplome|brevet|dnb|rien du tout|"
+        r"j ai arrete l ecole|pas de bac|aucun|rien|nada)\b",
+    ),
 ]
 _NO_BAC = re.compile(
     r"\b(pas de bac|sans bac|sans le bac|pas le bac|pas eu le bac|rate le bac|pas eu mon bac|rate mon bac|"
+    r"pas encore (le |mon |de )?bac|toujours pas (le |mon )?bac|"
     r"(prepare|passe|vise|en train de passer|pas encore eu)\w* (le |mon |un )?bac)\b"
 )
+# Still at school, or left it before the bac: no diploma counted yet ("en terminale", "j'ai arrêté en seconde").
+_SCHOOL_LEVEL = re.compile(r"\b(3e|3eme|troisieme|college|seconde|2nde|premiere|1ere|1re|terminale|tle)\b(?! (annee|an)\b)")
 
 
 def parse_diploma(text: str, answering: bool = True) -> Answer:
@@ -273,6 +339,9 @@ def parse_diploma(text: str, answering: bool = True) -> Answer:
     normalized = normalize(text)
     if _NO_BAC.search(normalized) and not re.search(_DIPLOMAS[0][1], normalized):
         return "cap_bep" if re.search(r"\b(cap|bep)\b", normalized) else "none"
+    held = [v for v, pattern in _DIPLOMAS if v != "none" and re.search(pattern, normalized)]
+    if not held and _SCHOOL_LEVEL.search(normalized):
+        return "none"
     for value, pattern in _DIPLOMAS:
         if value == "none" and not answering and not re.search(r"\b(diplome|brevet|dnb)\b", normalized):
             continue
@@ -290,8 +359,12 @@ _FINANCING = [
     ("france_travail", r"\b(france travail|pole emploi|aif|chomage)\b"),
     ("transitions_pro", r"\b(transitions? pro\w*|ptp|projet de transition|cif)\b"),
 ]
-_NO_FINANCING_ANSWER = re.compile(r"\b(aucun\w*|rien|personne|non|nan|nada)\b")
-_NO_FINANCING_SAID = re.compile(r"\b(aucun financement|pas de financement|aucune aide|pas d aide|aucun financeur|pas de financeur)\b")
+# Paying oneself is no financing: the budget question has the amount.
+_NO_FINANCING_ANSWER = re.compile(r"\b(aucun\w*|rien|personne|non|nan|nada|moi meme|moi)\b")
+_NO_FINANCING_SAID = re.compile(
+    r"\b(aucun financement|pas de financement|aucune aide|pas d aide|aucun financeur|pas de financeur|"
+    r"de ma poche|autofinanc\w*|mes propres moyens|mes economies|a mes frais)\b"
+)
 
 
 def parse_financing(text: str, answering: bool = True) -> Answer:
@@ -318,11 +391,21 @@ def parse_financing(text: str, answering: bool = True) -> Answer:
 
 _INTERESTS = [
     ("regulation", r"\b(regulation|regul\w*|appels? d urgence|urgences?|samu|centre 15|le 15|arm|au telephone|appels?|decrocher)\b"),
-    ("numerique", r"\b(numerique|informatique|digital|e sante|esante|technolog\w*|tech|ordinateurs?|logiciels?|telemedecine|"
-                  r"teleconsultations?|objets connectes|geek|donnees|outils|dmp|dossier medical partage|ia)\b"),
-    ("patient", r"\b(patients?|patientele|contact humain|soins?|soigner|gestes? (cliniques?|techniques?)|relationnel|aider les gens|"
-                r"humain|malades?|accueil\w*|relation|contact)\b"),
-    ("administration", r"\b(administrati\w*|organis\w*|gestion|gerer|secretariat|dossiers?|planning|rendez vous|paperasse|coordination|coordonner)\b"),
+    (
+        "numerique",
+        r"\b(numerique|informatique|digital|e sante|esante|technolog\w*|tech|ordinateurs?|logiciels?|telemedecine|"
+        r"teleconsultations?|objets connectes|geek|donnees|outils|dmp|dossier medical partage|ia)\b",
+    ),
+    (
+        "patient",
+        r"\b(patients?|patientele|contact humain|soins?|soigner|gestes? (cliniques?|techniques?)|relationnel|aider les gens|"
+        r"aider les autres|utile aux autres|etre utile|rendre service|aider|les gens|"
+        r"humain|malades?|accueil\w*|relation|contact)\b",
+    ),
+    (
+        "administration",
+        r"\b(administrati\w*|organis\w*|gestion|gerer|secretariat|dossiers?|planning|rendez vous|paperasse|coordination|coordonner)\b",
+    ),
 ]
 
 
@@ -337,9 +420,11 @@ def parse_interest(text: str) -> Answer:
     return UNKNOWN if _DONT_KNOW.search(normalized) else None
 
 
-_NO_ALTERNANCE = re.compile(r"\b(pas d alternance|pas en alternance|sans alternance|pas l alternance|pas une alternance|"
-                            r"pas d apprentissage|pas en apprentissage|pas de contrat pro\w*|alternance non|non a l alternance)\b")
-_WANTS_ALTERNANCE = re.compile(r"\b(alternance|alternant\w*|apprentissage|apprenti\w*|contrat pro\w*|contrat de professionnalisation)\b")
+_NO_ALTERNANCE = re.compile(
+    r"\b(pas d alternance|pas en alternance|sans alternance|pas l alternance|pas une alternance|"
+    r"pas d apprentissage|pas en apprentissage|pas de contrat pro\w*|alternance non|non a l alternance)\b"
+)
+_WANTS_ALTERNANCE = re.compile(r"\b(altern\w*|apprentissage|apprenti\w*|contrat pro\w*|contrat de professionnalisation)\b")
 
 
 def parse_wants_alternance(text: str, answering: bool = False) -> Optional[bool]:
@@ -358,14 +443,20 @@ _MONEY_WORDS = r"(paye\w*|remunere\w*|salaire|revenu\w*|gagner (ma vie|de l arge
 
 
 def parse_must_be_paid(text: str, answering: bool = False) -> Optional[bool]:
-    """"je dois être payé(e)", "besoin d'un salaire" -> True; "pas besoin d'être rémunéré" -> False;
+    """ "je dois être payé(e)", "besoin d'un salaire" -> True; "pas besoin d'être rémunéré" -> False;
     None otherwise. When the question is pending (``answering``), a plain yes or no answers it."""
     normalized = normalize(text)
-    if re.search(rf"\b(pas besoin|pas obligatoire|pas necessaire|pas forcement|peux me passer|pas indispensable|pas oblige\w*)\b.*\b{_MONEY_WORDS}", normalized):
+    if re.search(
+        rf"\b(pas besoin|pas obligatoire|pas necessaire|pas forcement|peux me passer|pas indispensable|pas oblige\w*)\b.*\b{_MONEY_WORDS}",
+        normalized,
+    ):
         return False
     if re.search(rf"\bsans {_MONEY_WORDS}.*\b(ca va|ca ira|pas grave|ok|possible)\b", normalized):
         return False
-    if re.search(rf"\b(besoin|dois|doit|faut|obligatoire|necessaire|imperatif|oblige\w*|garder|veux|voudrais|aimerais|souhaite|prefere\w*)\b.*\b{_MONEY_WORDS}", normalized):
+    if re.search(
+        rf"\b(besoin|dois|doit|faut|obligatoire|necessaire|imperatif|oblige\w*|garder|veux|voudrais|aimerais|souhaite|prefere\w*)\b.*\b{_MONEY_WORDS}",
+        normalized,
+    ):
         return True
     return parse_yes_no(text) if answering else None
 
@@ -374,8 +465,12 @@ def parse_must_be_paid(text: str, answering: bool = False) -> Optional[bool]:
 
 _MONEY_CONTEXT = re.compile(r"(€|\beuros?\b|\d ?k\b|\bk€|\bbudget\b|\bballes\b|\bmille\b|\bkeur\b)")
 _DURATION_CONTEXT = re.compile(r"\b(ans?|annees?|mois|semaines?|limite|peu importe|duree)\b")
-_FINANCING_CONTEXT = re.compile(r"\b(cpf|compte formation|employeur|region|transitions? pro|financ\w*|aides?|prise en charge|paie|paierait|paye(ra|rait)? (la|ma) formation|opco)\b")
-_INTEREST_CONTEXT = re.compile(r"\b(attir\w*|plai\w*|aime\w*|adore\w*|passionn\w*|interess\w*|prefere\w*|envie|evoluer|orienter|specialiser|motiv\w*|tente\w*|vers (le|la|les|l))\b")
+_FINANCING_CONTEXT = re.compile(
+    r"\b(cpf|compte formation|employeur|region|transitions? pro|financ\w*|aides?|prise en charge|paie|paierait|paye(ra|rait)? (la|ma) formation|opco)\b"
+)
+_INTEREST_CONTEXT = re.compile(
+    r"\b(attir\w*|plai\w*|aime\w*|adore\w*|passionn\w*|interess\w*|prefere\w*|envie|evoluer|orienter|specialiser|motiv\w*|tente\w*|vers (le|la|les|l))\b"
+)
 
 
 def extract_profile(text: str, requested: Optional[str] = None) -> Dict[str, Answer]:

@@ -20,29 +20,11 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from bot.knowledge import FinancingOption, KnowledgeBase, TrainingRoute
-from bot.parsing import NO_LIMIT, UNKNOWN
 from bot.answers import source_links
 from bot.french import join, lower_first
+from bot.knowledge import FinancingOption, KnowledgeBase, TrainingRoute
+from bot.parsing import LITTLE_BUDGET, NO_LIMIT, UNKNOWN
 from bot.reply import Button, Reply
-
-DIPLOMA_RANK = {"none": 0, "cap_bep": 1, "bac": 2, "bac2": 3}
-DIPLOMA_WORDS = {"none": "sans diplôme", "cap_bep": "CAP ou BEP", "bac": "bac", "bac2": "bac+2 ou plus"}
-INTEREST_WORDS = {
-    "patient": "le contact avec les patients",
-    "administration": "l'organisation et l'administratif",
-    "numerique": "le numérique en santé",
-    "regulation": "la régulation des appels d'urgence",
-}
-SITUATION_WORDS = {"etudiant": "en études", "reconversion": "en reconversion", "salarie": "en poste"}
-FINANCING_WORDS = {
-    "cpf": "votre CPF", "employer": "votre employeur", "region": "votre région",
-    "france_travail": "France Travail", "transitions_pro": "Transitions Pro",
-}
-# Which route is designed for which situation (the routes' `suits` facts say why).
-ROUTE_FOR_SITUATION = {"etudiant": "lycee_pro", "reconversion": "formation_continue", "salarie": "formation_continue"}
-# Routes whose entry condition addresses adults (see their `entry` fact).
-ADULT_ROUTES = ("formation_continue",)
 
 DIGITAL_MOVE = "evolution_numerique"
 DIGITAL_MOVE_NAME = "Évoluer vers le numérique en santé (assistant médical numérique, référent e-santé)"
@@ -62,6 +44,8 @@ FINANCING_POINTS = 1
 # Regulation is offered by one route only: the wish is specific, so it counts double.
 SPECIFIC_INTEREST_FACTOR = 2
 SMALL_PENALTY = 1  # a condition to check
+# From this age, someone who has not said their situation is not taken for a pupil.
+ADULT_AGE = 18
 GAP_PENALTY = 2  # a cost above the budget that a financing might cover
 
 # The bubble; the card carries every detail.
@@ -88,14 +72,14 @@ def _known(value: Any) -> bool:
 class Profile:
     """What the person said; any field may be None (not asked) or UNKNOWN."""
 
-    situation: Optional[str] = None  # etudiant, reconversion, salarie
+    situation: Optional[str] = None  # an id of profile.yml's situations
     age: Any = None  # years
-    diploma: Optional[str] = None  # none, cap_bep, bac, bac2
+    diploma: Optional[str] = None  # an id of profile.yml's diplomas
     budget_eur: Any = None  # euros; 0.0 = no budget
     max_duration_months: Any = None  # months, or NO_LIMIT
     must_be_paid: Any = None  # bool
-    financing: Any = None  # list of ids; [] = none at all
-    interest: Optional[str] = None  # patient, administration, numerique, regulation
+    financing: Any = None  # ids of financing.yml's schemes; [] = none at all
+    interest: Optional[str] = None  # an id of profile.yml's interests
     wants_alternance: Any = None  # bool
 
     @classmethod
@@ -108,7 +92,8 @@ class Profile:
 
     @property
     def budget(self) -> Optional[float]:
-        return as_number(self.budget_eur)
+        # A small budget with no amount ("pas grand chose") pays for none of the paying routes.
+        return 0.0 if self.budget_eur == LITTLE_BUDGET else as_number(self.budget_eur)
 
     @property
     def duration_limit(self) -> Optional[float]:
@@ -141,6 +126,8 @@ class Recommendation:
     next_steps: List[str] = field(default_factory=list)
     suits: str = ""  # whom it suits, for when the profile says too little to give reasons
     caveat: str = ""  # said in the bubble whenever it is recommended
+    pay_note: str = ""  # how an unpaid route can still keep a salary, said beside it as an alternative
+    drawn_to: bool = False  # the one route for what attracts the person (ARM for the regulation)
     sources: Tuple[str, ...] = ()  # source ids
     source_names: List[str] = field(default_factory=list)  # short citations
     source_links: List[Dict[str, Any]] = field(default_factory=list)  # as answers give them (bot.answers)
@@ -148,10 +135,18 @@ class Recommendation:
     def card(self) -> Dict[str, Any]:
         """The web card's view of it."""
         return {
-            "id": self.id, "name": self.name, "score": self.score, "excluded": self.excluded,
-            "cost": self.cost, "duration": self.duration, "certification": self.certification,
-            "reasons": self.reasons or [self.suits], "cautions": self.blockers, "financing": self.financing,
-            "next_steps": self.next_steps, "sources": self.source_links,
+            "id": self.id,
+            "name": self.name,
+            "score": self.score,
+            "excluded": self.excluded,
+            "cost": self.cost,
+            "duration": self.duration,
+            "certification": self.certification,
+            "reasons": self.reasons or [self.suits],
+            "cautions": self.blockers,
+            "financing": self.financing,
+            "next_steps": self.next_steps,
+            "sources": self.source_links,
         }
 
 
@@ -175,10 +170,16 @@ class _Scorer:
         self.weighted_reasons: List[Tuple[float, str]] = []
         sources = route.cost.sources + route.duration.sources + route.certification.sources + route.entry.sources
         self.rec = Recommendation(
-            id=route.id, name=route.name, advice=route.the, cost=route.cost.text, duration=route.duration.text,
-            certification=route.certification.text, financing=[o.name for o in self.options],
+            id=route.id,
+            name=route.name,
+            advice=route.the,
+            cost=route.cost.text,
+            duration=route.duration.text,
+            certification=route.certification.text,
+            financing=[o.name for o in self.options],
             financing_short=[o.short for o in others],
-            next_steps=[step.text for step in route.next_steps], suits=route.suits[0].text,
+            next_steps=[step.text for step in route.next_steps],
+            suits=route.suits[0].text,
             sources=tuple(dict.fromkeys(sources + route.suits[0].sources)),
         )
 
@@ -208,23 +209,44 @@ class _Scorer:
 
     # --- hard constraints -----------------------------------------------------------------
     def entry_conditions(self) -> None:
-        route, profile = self.route, self.profile
+        route, profile, kb = self.route, self.profile, self.kb
         age = profile.age_years
-        if route.id == "lycee_pro" and profile.situation in ("reconversion", "salarie"):
-            self.exclude(f"Le lycée professionnel ne correspond pas à votre situation : {route.entry.text}")
-        elif route.id == "lycee_pro" and _known(profile.diploma) and DIPLOMA_RANK.get(profile.diploma, 0) >= DIPLOMA_RANK["bac"]:
-            self.penalise(SITUATION_POINTS, "Vous avez déjà le bac : un bac pro ne vous ferait pas avancer.")
+        if route.only_for and _known(profile.situation) and profile.situation not in route.only_for:
+            self.exclude(f"Cette voie ne correspond pas à votre situation : {route.entry.text}")
+        elif route.only_for == ("etudiant",) and not _known(profile.situation) and age is not None and age >= ADULT_AGE:
+            self.penalise(SITUATION_POINTS, f"Cette voie est d'abord celle des élèves : {route.entry.text}")
+        elif (
+            route.leads_to
+            and profile.diploma is not None
+            and _known(profile.diploma)
+            and kb.profile.diploma_rank(profile.diploma) >= kb.profile.diploma_rank(route.leads_to)
+        ):
+            self.penalise(
+                SITUATION_POINTS, f"Vous avez déjà {kb.profile.diplomas[route.leads_to]} ou plus : cette voie ne vous ferait pas avancer."
+            )
         if route.min_age is not None and age is not None and age < route.min_age:
-            self.exclude(f"Il faut avoir au moins {route.min_age} ans pour y entrer.")
+            (self.exclude if route.strict_ages else self.soft)(f"Il faut avoir au moins {route.min_age} ans pour y entrer.")
         if route.max_age is not None and age is not None and age > route.max_age:
-            self.exclude(f"Cette voie est ouverte jusqu'à {route.max_age} ans.")
+            if route.strict_ages:
+                self.exclude(f"Cette voie est ouverte jusqu'à {route.max_age} ans.")
+            else:
+                self.soft(f"Elle est en général ouverte jusqu'à {route.max_age} ans : vérifiez si une exception s'applique à vous.")
         required = route.required_diploma
-        if required and _known(profile.diploma) and DIPLOMA_RANK.get(profile.diploma, 0) < DIPLOMA_RANK[required]:
+        if (
+            required
+            and profile.diploma is not None
+            and _known(profile.diploma)
+            and kb.profile.diploma_rank(profile.diploma) < kb.profile.diploma_rank(required)
+        ):
             if profile.situation == "etudiant":
                 self.exclude(f"Conditions d'accès que vous ne remplissez pas encore : {route.entry.text}")
             else:
                 # Adults may have other ways in (the ARM diploma also admits three years of experience).
                 self.penalise(SMALL_PENALTY, f"Conditions d'accès à vérifier dans votre cas : {route.entry.text}")
+
+    def soft(self, reason: str) -> None:
+        """A usual limit the person is outside of: a condition to check, not a bar."""
+        self.penalise(GAP_PENALTY, reason)
 
     def budget(self) -> None:
         budget, cost = self.profile.budget, self.route.cost
@@ -245,9 +267,9 @@ class _Scorer:
             return
         named = [o for o in self.options if o.id in self.profile.financing_list]
         if named:
-            self.penalise(SMALL_PENALTY, f"Son coût dépasse votre budget, mais {FINANCING_WORDS.get(named[0].id, named[0].name)} peut couvrir la différence.")
+            self.penalise(SMALL_PENALTY, f"Son coût dépasse votre budget, mais {named[0].short} peut couvrir la différence.")
         elif self.options and not self.profile.no_financing:
-            names = ", ".join(o.name for o in self.options[:2])
+            names = join([o.short for o in self.options[:2]], "ou")
             self.penalise(GAP_PENALTY, f"Son coût dépasse votre budget ; un financement pourrait couvrir la différence : {names}.")
         else:
             self.exclude("Son coût dépasse votre budget, sans financement possible pour compléter.")
@@ -269,10 +291,14 @@ class _Scorer:
             self.reward(PAID_POINTS, "Vous avez besoin d'un revenu pendant la formation : cette voie est rémunérée, vous y êtes salarié.")
             return
         open_ids = [o.id for o in self.options]
+        ways: List[str] = []
+        if "transitions_pro" in open_ids:
+            self.rec.pay_note = f"{self.kb.financing['transitions_pro'].short} peut maintenir votre salaire, sous conditions d'ancienneté"
+            ways.append(self.rec.pay_note)
         if "alternance" in open_ids and profile.wants_alternance is not False:
-            self.penalise(SMALL_PENALTY, "Cette voie n'est pas rémunérée en soi, mais peut se préparer en alternance, avec un salaire, si vous trouvez un employeur.")
-        elif "transitions_pro" in open_ids and "transitions_pro" in self.kb.financing:
-            self.penalise(SMALL_PENALTY, f"Cette voie n'est pas rémunérée, mais {self.kb.financing['transitions_pro'].short} peut maintenir votre salaire, sous conditions d'ancienneté.")
+            ways.append("elle peut se préparer en alternance, avec un salaire, si vous trouvez un employeur")
+        if ways:
+            self.penalise(SMALL_PENALTY, f"Cette voie n'est pas rémunérée en soi, mais {join(ways, 'ou')}.")
         else:
             self.exclude("Cette voie n'est pas rémunérée, or vous avez besoin d'un revenu pendant la formation.")
 
@@ -287,14 +313,16 @@ class _Scorer:
         if _known(profile.interest) and profile.interest in route.interests:
             specific = all(profile.interest not in r.interests for r in self.kb.routes.values() if r.id != route.id)
             points = INTEREST_POINTS * (SPECIFIC_INTEREST_FACTOR if specific else 1)
-            self.reward(points, f"Cette voie correspond à ce qui vous attire : {INTEREST_WORDS.get(profile.interest, profile.interest)}.")
-        if ROUTE_FOR_SITUATION.get(profile.situation or "") == route.id and not self.rec.excluded:
+            self.rec.drawn_to = specific
+            self.reward(points, f"Cette voie correspond à ce qui vous attire : {self.kb.profile.interests[profile.interest]}.")
+        if _known(profile.situation) and profile.situation in route.only_for + route.meant_for and not self.rec.excluded:
             self.reward(SITUATION_POINTS, route.suits[0].text)
-        if route.id in ADULT_ROUTES and profile.situation == "etudiant":
-            self.penalise(SMALL_PENALTY, f"Cette voie vise d'abord les adultes : {route.entry.text}")
+        if route.meant_for and _known(profile.situation) and profile.situation not in route.meant_for:
+            meant = join([self.kb.profile.situations[s] for s in route.meant_for], "ou")
+            self.penalise(SMALL_PENALTY, f"Cette voie s'adresse d'abord aux personnes {meant}.")
         named = [o for o in self.options if o.id in profile.financing_list]
         if named:
-            said = FINANCING_WORDS.get(named[0].id, named[0].name)
+            said = named[0].short
             if any(said in reason for reason in self.rec.blockers):
                 self.rec.score += FINANCING_POINTS  # already said: "... mais votre CPF peut couvrir la différence"
             else:
@@ -312,16 +340,26 @@ def _digital_move(base: Recommendation, profile: Profile, kb: KnowledgeBase) -> 
         return None  # the knowledge base no longer states it: say nothing
     sources = tuple(dict.fromkeys(moves.sources + title.sources + base.sources))
     return Recommendation(
-        id=DIGITAL_MOVE, name=DIGITAL_MOVE_NAME, advice=DIGITAL_MOVE_ADVICE,
+        id=DIGITAL_MOVE,
+        name=DIGITAL_MOVE_NAME,
+        advice=DIGITAL_MOVE_ADVICE,
         score=base.score + FINANCING_POINTS,  # just above the plain training when both fit
         excluded=base.excluded,
         reasons=["Vous êtes en poste et le numérique vous attire.", moves.text]
         + [r for r in base.reasons if not r.startswith("Cette voie correspond")],
         blockers=list(base.blockers),
-        cost=base.cost, duration=base.duration, certification=title.text, caveat=title.text,
-        financing=list(base.financing), financing_short=list(base.financing_short),
-        next_steps=list(base.next_steps), suits=moves.text,
-        sources=sources, source_names=kb.source_names(sources), source_links=source_links(kb, sources),
+        cost=base.cost,
+        duration=base.duration,
+        certification=title.text,
+        caveat=title.text,
+        pay_note=base.pay_note,
+        financing=list(base.financing),
+        financing_short=list(base.financing_short),
+        next_steps=list(base.next_steps),
+        suits=moves.text,
+        sources=sources,
+        source_names=kb.source_names(sources),
+        source_links=source_links(kb, sources),
     )
 
 
@@ -340,6 +378,7 @@ def recommend(profile: Profile, kb: KnowledgeBase) -> List[Recommendation]:
 
 # --- the reply ----------------------------------------------------------------------------------
 
+
 def _euros(amount: float) -> str:
     return f"{int(amount):,} €".replace(",", " ")
 
@@ -351,45 +390,61 @@ def _months(months: float) -> str:
     return f"{months:g} mois".replace(".", ",")
 
 
-def recap(profile: Profile) -> str:
+def say(kb: KnowledgeBase, slot: str, value: Any) -> str:
+    """One answer of the interview in a few French words ("budget 5 000 €", "pas d'alternance")."""
+    if value == UNKNOWN:
+        return {
+            "situation": "situation",
+            "age": "âge",
+            "diploma": "diplôme",
+            "budget_eur": "budget",
+            "max_duration_months": "durée",
+            "must_be_paid": "rémunération",
+            "financing": "financement",
+            "interest": "intérêt",
+            "wants_alternance": "alternance",
+        }.get(slot, slot) + " : vous ne savez pas encore"
+    if slot == "situation":
+        return kb.profile.situations.get(value, str(value))
+    if slot == "age":
+        return f"{int(as_number(value) or 0)} ans"
+    if slot == "diploma":
+        return kb.profile.diplomas.get(value, str(value))
+    if slot == "budget_eur":
+        if value == LITTLE_BUDGET:
+            return "petit budget"
+        return "pas de budget" if as_number(value) == 0 else f"budget {_euros(as_number(value) or 0)}"
+    if slot == "max_duration_months":
+        return "pas de limite de durée" if value == NO_LIMIT else f"{_months(as_number(value) or 0)} maximum"
+    if slot == "must_be_paid":
+        return "besoin d'un revenu pendant la formation" if value else "pas besoin de revenu pendant la formation"
+    if slot == "financing":
+        if not value:
+            return "aucun financement"
+        return "financement : " + join([kb.financing[f].short if f in kb.financing else str(f) for f in value])
+    if slot == "wants_alternance":
+        return "envie d'alternance" if value else "pas d'alternance"
+    if slot == "interest":
+        return "intérêt : " + kb.profile.interests.get(value, str(value))
+    return str(value)
+
+
+def recap(profile: Profile, kb: KnowledgeBase) -> str:
     """What the person said, in a few words, so that they can correct it ("" if nothing)."""
-    parts: List[str] = []
-    if _known(profile.situation):
-        parts.append(SITUATION_WORDS.get(profile.situation, str(profile.situation)))
-    if profile.age_years is not None:
-        parts.append(f"{int(profile.age_years)} ans")
-    if _known(profile.diploma):
-        parts.append(DIPLOMA_WORDS.get(profile.diploma, str(profile.diploma)))
-    if profile.budget is not None:
-        parts.append("pas de budget" if profile.budget == 0 else f"budget {_euros(profile.budget)}")
-    if profile.max_duration_months == NO_LIMIT:
-        parts.append("pas de limite de durée")
-    elif profile.duration_limit is not None:
-        parts.append(f"{_months(profile.duration_limit)} maximum")
-    if profile.must_be_paid is True:
-        parts.append("besoin d'un revenu pendant la formation")
-    elif profile.must_be_paid is False:
-        parts.append("pas besoin de revenu pendant la formation")
-    if profile.no_financing:
-        parts.append("aucun financement")
-    elif profile.financing_list:
-        parts.append("financement : " + ", ".join(FINANCING_WORDS.get(f, f) for f in profile.financing_list))
-    if profile.wants_alternance is False:
-        parts.append("pas d'alternance")
-    elif profile.wants_alternance is True:
-        parts.append("envie d'alternance")
-    if _known(profile.interest):
-        parts.append("intérêt : " + INTEREST_WORDS.get(profile.interest, str(profile.interest)))
-    return ", ".join(parts)
+    said = [(f.name, getattr(profile, f.name)) for f in fields(Profile)]
+    return ", ".join(say(kb, slot, value) for slot, value in said if value is not None and value != UNKNOWN)
 
 
 def _first_clause(text: str) -> str:
     return re.split(r",| [(]| ;", text)[0]
 
 
-def _compose(top: Recommendation, alternatives: Sequence[Recommendation], said: str, brevity: int) -> str:
+def _compose(
+    top: Recommendation, alternatives: Sequence[Recommendation], said: str, brevity: int, out_of_reach: Optional[Recommendation] = None
+) -> str:
     """The bubble's text; each level of ``brevity`` drops a detail the card still shows
-    (1: the second reason, 2: the first step, 3: the alternatives, 4: the financing,
+    (1: the second reason, 2: the first step, 3: the alternatives, 4: the financing and why the
+    route the person is drawn to is out of reach,
     5: what follows the first clause of the cost and of the duration, 6: the reasons, when
     there is a caution to give)."""
     lines: List[str] = []
@@ -397,11 +452,13 @@ def _compose(top: Recommendation, alternatives: Sequence[Recommendation], said: 
         lines.append("Je préfère être honnête : aucune voie ne remplit toutes vos conditions.")
         lines.append(" ".join([f"La moins contraignante pour vous : {top.advice}.", top.blockers[0]] + top.reasons[:1]))
     else:
-        reasons = top.reasons[:2 if brevity < 1 else 1] + top.blockers[:1]
+        reasons = top.reasons[: 2 if brevity < 1 else 1] + top.blockers[:1]
         if brevity >= 6 and top.blockers:
             reasons = top.blockers[:1]  # the recap says what the person wants; the caution matters more
-        lines.append(f"Je vous conseille {top.advice}. " + (" ".join(reasons) or
-                     f"Sans en savoir plus sur vous, c'est une voie ouverte à beaucoup de profils. {top.suits}"))
+        lines.append(
+            f"Je vous conseille {top.advice}. "
+            + (" ".join(reasons) or f"Sans en savoir plus sur vous, c'est une voie ouverte à beaucoup de profils. {top.suits}")
+        )
     if top.caveat:
         lines.append(top.caveat)
     cost, duration = (top.cost, top.duration) if brevity < 5 else (_first_clause(top.cost), _first_clause(top.duration))
@@ -410,8 +467,12 @@ def _compose(top: Recommendation, alternatives: Sequence[Recommendation], said: 
         lines.append(f"Financements possibles : {join(top.financing_short[:3], 'ou')}.")
     if top.next_steps and brevity < 2:
         lines.append(f"Première étape : {lower_first(top.next_steps[0])}")
-    if alternatives and brevity < 3:
-        lines.append(f"Autres pistes : {join([r.advice for r in alternatives[:2]])}.")
+    # An employee who needs a salary always hears how the unpaid alternatives can keep it.
+    pay_note = "" if top.pay_note else next((r.pay_note for r in alternatives[:2] if r.pay_note), "")
+    if alternatives and (brevity < 3 or pay_note):
+        lines.append(f"Autres pistes : {join([r.advice for r in alternatives[:2]])}." + (f" {pay_note}." if pay_note else ""))
+    if out_of_reach is not None and brevity < 4:
+        lines.append(f"Pour {out_of_reach.advice}, qui correspond à ce qui vous attire : {lower_first(out_of_reach.blockers[0])}")
     if top.excluded:
         lines.append("Un conseiller peut vous aider à y voir clair.")
     if said:
@@ -423,10 +484,11 @@ def format_recommendation(profile: Profile, recommendations: List[Recommendation
     """The chat bubble (at most about MAX_TEXT_LENGTH characters), the web card and the buttons."""
     top = recommendations[0]
     alternatives = [r for r in recommendations[1:] if not r.excluded][:2]
-    said = recap(profile)
+    said = recap(profile, kb)
     # The card keeps every detail; the bubble drops some until it stays readable.
+    out_of_reach = next((r for r in recommendations if r.drawn_to and r.excluded and r is not top and r.blockers), None)
     for brevity in range(7):
-        text = _compose(top, alternatives, said, brevity)
+        text = _compose(top, alternatives, said, brevity, out_of_reach)
         if len(text) <= MAX_TEXT_LENGTH:
             break
     custom = {
@@ -435,6 +497,7 @@ def format_recommendation(profile: Profile, recommendations: List[Recommendation
         "alternatives": [r.card() for r in alternatives],
         "nothing_fits": top.excluded,
         "profile": {f.name: getattr(profile, f.name) for f in fields(Profile)},
+        "recap": said,
         "disclaimer": kb.disclaimer.text,
     }
     buttons = (

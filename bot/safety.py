@@ -39,7 +39,9 @@ _DOSE = re.compile(
     r"paracetamol|ibuprofene|advil|aspirine|antibiotique\w*|medicament\w*|cachet\w*|comprime\w*|sirop)\b"
 )
 _ALWAYS_PERSONAL = re.compile(r"\b(posologie|medicament contre|quel medicament pour|ma tension est|mon taux de|mes resultats d analyse)\b")
-_WHAT_TO_DO = re.compile(r"\b(que faire|qu est ce que je (fais|dois faire)|je fais quoi|je dois faire quoi|aller aux urgences|appeler le 15|appeler les pompiers)\b")
+_WHAT_TO_DO = re.compile(
+    r"\b(que faire|qu est ce que je (fais|dois faire)|je fais quoi|je dois faire quoi|aller aux urgences|appeler le 15|appeler les pompiers)\b"
+)
 
 
 def is_personal_health_question(text: str) -> bool:

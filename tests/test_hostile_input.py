@@ -40,8 +40,8 @@ REFUSALS = {
     "10 000 characters": "trop long",
     "1 000 000 characters": "trop long",
     "emoji only": "que du texte",
-    "english": "qu'en français",
-    "spanish": "qu'en français",
+    "english": "qu’en français",
+    "spanish": "qu’en français",
 }
 
 
@@ -50,9 +50,7 @@ def sender() -> str:
 
 
 def post_raw(stack: RasaStack, body: bytes) -> requests.Response:
-    return requests.post(
-        f"{stack.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=120
-    )
+    return requests.post(f"{stack.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=120)
 
 
 def assert_polite(response: requests.Response) -> List[Dict[str, Any]]:

@@ -7,34 +7,40 @@ import pytest
 from bot.safety import is_personal_health_question
 
 
-@pytest.mark.parametrize("text", [
-    "mon père fait un malaise là maintenant qu'est ce que je fais",
-    "ma fille a de la fievre depuis hier",
-    "j'ai mal à la poitrine quand je respire",
-    "mon mari ne respire plus !!",
-    "combien de doliprane je peux prendre par jour ?",
-    "je peux prendre de l'ibuprofène avec mon antibiotique ?",
-    "mon bebe a avalé du produit vaisselle",
-    "j'ai une douleur au ventre depuis ce matin, que faire ?",
-    "jsuis malade jai vomi toute la nuit",
-    "mon fils a une grosse eruption de boutons",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon père fait un malaise là maintenant qu'est ce que je fais",
+        "ma fille a de la fievre depuis hier",
+        "j'ai mal à la poitrine quand je respire",
+        "mon mari ne respire plus !!",
+        "combien de doliprane je peux prendre par jour ?",
+        "je peux prendre de l'ibuprofène avec mon antibiotique ?",
+        "mon bebe a avalé du produit vaisselle",
+        "j'ai une douleur au ventre depuis ce matin, que faire ?",
+        "jsuis malade jai vomi toute la nuit",
+        "mon fils a une grosse eruption de boutons",
+    ],
+)
 def test_personal_health_questions_are_caught(text: str) -> None:
     assert is_personal_health_question(text)
 
 
-@pytest.mark.parametrize("text", [
-    "on prend la tension des patients ?",
-    "l'assistant médical fait des prises de sang ?",
-    "j'ai combien sur mon cpf par an ?",
-    "j'ai 27 ans c'est trop tard ?",
-    "quand la salle d'attente déborde ça doit stresser non ?",
-    "il aide les patients à se déshabiller ?",
-    "est-ce qu'on apprend les gestes d'urgence ?",
-    "je travaille aux urgences comme agent d'accueil",
-    "le médecin prescrit des médicaments, l'assistant aussi ?",
-    "la télésurveillance des patients malades chroniques c'est quoi ?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on prend la tension des patients ?",
+        "l'assistant médical fait des prises de sang ?",
+        "j'ai combien sur mon cpf par an ?",
+        "j'ai 27 ans c'est trop tard ?",
+        "quand la salle d'attente déborde ça doit stresser non ?",
+        "il aide les patients à se déshabiller ?",
+        "est-ce qu'on apprend les gestes d'urgence ?",
+        "je travaille aux urgences comme agent d'accueil",
+        "le médecin prescrit des médicaments, l'assistant aussi ?",
+        "la télésurveillance des patients malades chroniques c'est quoi ?",
+    ],
+)
 def test_questions_about_the_job_are_not(text: str) -> None:
     assert not is_personal_health_question(text)
 
@@ -42,3 +48,14 @@ def test_questions_about_the_job_are_not(text: str) -> None:
 @pytest.mark.parametrize("text", ["j'ai du mal à parler aux inconnus, c'est bloquant ?", "j'ai du mal à choisir une formation"])
 def test_finding_something_hard_is_not_a_symptom(text: str) -> None:
     assert not is_personal_health_question(text)
+
+
+def test_advice_asked_with_the_verb_is_not_a_request_for_a_person() -> None:
+    from bot.requests import asks_for_advice_not_a_person
+    from tests.test_nlu_heldout import load_heldout
+
+    heldout = load_heldout()
+    assert not [text for intent, text, _ in heldout if intent == "request_human" and asks_for_advice_not_a_person(text)]
+    assert sum(1 for intent, text, _ in heldout if intent == "request_pathway" and asks_for_advice_not_a_person(text)) >= 20
+    assert asks_for_advice_not_a_person("vous pouvez me conseiller une formation ? je suis inscrite a france travail")
+    assert not asks_for_advice_not_a_person("pouvez-vous m'orienter vers un conseiller humain")

@@ -19,8 +19,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 # Headless, as root, and quiet on a machine with no outside network.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 REPLY_TIMEOUT_MS = 60_000
 
@@ -194,8 +199,9 @@ def test_sources_are_links_opened_safely_in_a_new_tab(page: Page) -> None:
     expect(link).to_have_accessible_name(re.compile(r"Onisep.*nouvel onglet"))
     assert "Source" not in answer.inner_text().split("Source")[0][-5:], "the source line is shown once"
     # The official page opens in a new tab that cannot reach back to the chat, without a referrer.
-    page.context.route("https://www.onisep.fr/**", lambda route: route.fulfill(status=200, body="<title>Onisep</title>ok",
-                                                                          content_type="text/html"))
+    page.context.route(
+        "https://www.onisep.fr/**", lambda route: route.fulfill(status=200, body="<title>Onisep</title>ok", content_type="text/html")
+    )
     with page.context.expect_page() as opened:
         link.click()
     tab = opened.value
@@ -208,3 +214,81 @@ def test_sources_are_links_opened_safely_in_a_new_tab(page: Page) -> None:
     sources = bot_messages(page).last.locator(".chat-sources")
     expect(sources).to_contain_text("guide « Assistant médical »".replace(" »", "\u00a0»").replace("« ", "«\u00a0"))
     assert sources.locator("a").count() == 0
+
+
+def _interview_typed(page: Page, answers: list) -> None:
+    """The guided interview, each answer typed as people type, until the recommendation's card."""
+    ask(page, "bonjour, tu peux m'aider a choisir une formation ?")
+    for answer in answers:
+        if page.locator(".chat-card").count():
+            break
+        ask(page, answer)
+    expect(page.locator(".chat-card")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+
+
+def test_recommendation_kept_printed_and_copied(browser: Browser, stack: RasaStack) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.web_url.rstrip("/"))
+    page = context.new_page()
+    try:
+        page.goto(stack.web_url)
+        open_widget(page)
+        _interview_typed(
+            page, ["je suis salariee dans une banque", "42 ans", "bac", "3000 euros", "un an max", "non", "mon cpf", "l'administratif"]
+        )
+        card = page.locator(".chat-card")
+        expect(card).to_contain_text("Parcours conseillé")
+        expect(card).to_contain_text("Ce que vous m'avez dit")
+        expect(card).to_contain_text("42 ans")
+
+        # « Copier le résumé »: the whole advice as plain text, in the clipboard.
+        card.get_by_role("button", name="Copier le résumé").click()
+        expect(card.get_by_role("status")).to_contain_text("Résumé copié")
+        copied = plain(page.evaluate("navigator.clipboard.readText()"))
+        for words in (
+            "Parcours conseillé : ",
+            "Coût : ",
+            "Durée : ",
+            "Prochaines étapes :",
+            "Ce que vous m'avez dit : ",
+            "Sources :",
+            "https://",
+        ):
+            assert words in copied, (words, copied)
+
+        # The recap stays reachable after a reload.
+        page.reload()
+        expect(page.locator(".chat-card")).to_have_count(1)
+        expect(page.locator(".chat-card")).to_contain_text("42 ans")
+
+        # « Imprimer ou enregistrer en PDF »: the browser's own print, of this card alone.
+        # (A function, so that Playwright runs it: an expression that is a function would be called.)
+        page.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")
+        page.locator(".chat-card").get_by_role("button", name="Imprimer ou enregistrer en PDF").click()
+        assert page.evaluate("window.printed") == 1
+        page.emulate_media(media="print")
+        printed = page.locator(".chat-card")
+        expect(printed).to_be_visible()
+        expect(printed).to_contain_text("Votre parcours conseillé")
+        # (A JavaScript regex: \w is ASCII there, hence \S for « décembre ».)
+        expect(printed).to_contain_text(re.compile(r"Conseil\s+donné\s+le\s+\d{1,2}\s+\S+\s+20\d\d"))
+        for hidden in (".chat-message", ".chat-form", ".chat-launcher", ".site-header", ".chat-card-actions"):
+            for node in page.locator(hidden).all():
+                expect(node).to_be_hidden()
+        for section in (
+            "Coût",
+            "Durée",
+            "Pourquoi ce parcours",
+            "Financements possibles",
+            "Prochaines étapes",
+            "Ce que vous m'avez dit",
+            "Sources",
+        ):
+            expect(printed).to_contain_text(section)
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "recommendation.pdf").write_bytes(pdf)
+        page.emulate_media(media="screen")
+    finally:
+        context.close()

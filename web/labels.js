@@ -38,4 +38,11 @@ window.CHAT_LABELS = Object.freeze({
   newTab: "(s'ouvre dans un nouvel onglet)",
   privacy: "Vos messages sont conservés pour suivre la conversation. Ne donnez pas d'informations de santé ni de coordonnées.",
   botDisclosure: "Vous échangez avec un programme, pas avec une personne.",
+  cardRecap: "Ce que vous m'avez dit",
+  cardPrint: "Imprimer ou enregistrer en PDF",
+  cardCopy: "Copier le résumé",
+  cardCopied: "Résumé copié : vous pouvez le coller dans un courriel ou un document.",
+  cardCopyFailed: "La copie n'a pas fonctionné : sélectionnez le texte de la fiche pour le copier.",
+  printTitle: "Votre parcours conseillé, métier d'assistant médical",
+  printDate: "Conseil donné le",
 });

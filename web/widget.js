@@ -171,6 +171,11 @@
     var item = el("li", { className: "chat-card" });
     var article = el("article", { "aria-label": L.cardTitle });
     var top = card.top || {};
+    // Shown on paper only: what the printed page is and when the advice was given.
+    var printed = el("header", { className: "chat-card-print-header" });
+    printed.appendChild(el("p", { className: "chat-card-print-title" }, L.printTitle));
+    printed.appendChild(el("p", {}, L.printDate + " " + adviceDate(card)));
+    article.appendChild(printed);
     article.appendChild(el("p", { className: "chat-card-note" }, card.nothing_fits ? L.cardNothingFits : L.cardTitle));
     routeBlock(article, top, "h3");
     bulletList(article, L.cardWhy, top.reasons);
@@ -185,14 +190,100 @@
         article.appendChild(block);
       });
     }
+    if (card.recap) {
+      article.appendChild(el("h4", {}, L.cardRecap));
+      article.appendChild(el("p", { className: "chat-card-recap" }, card.recap));
+    }
     if (top.sources && top.sources.length) {
-      var sources = renderSources(top.sources.map(function (s) { return typeof s === "string" ? { label: s } : s; }));
+      var sources = renderSources(cardSources(top));
       sources.className = "chat-card-sources";
       article.appendChild(sources);
     }
     if (card.disclaimer) article.appendChild(el("p", { className: "chat-card-note" }, card.disclaimer));
+
+    var actions = el("div", { className: "chat-card-actions" });
+    var print = el("button", { type: "button", className: "chat-card-action" }, L.cardPrint);
+    var copy = el("button", { type: "button", className: "chat-card-action" }, L.cardCopy);
+    var said = el("p", { className: "chat-card-status", role: "status" });
+    print.addEventListener("click", function () { printCard(item); });
+    copy.addEventListener("click", function () { copySummary(card, said); });
+    actions.appendChild(print);
+    actions.appendChild(copy);
+    article.appendChild(actions);
+    article.appendChild(said);
     item.appendChild(article);
     return item;
+  }
+
+  function cardSources(route) {
+    return (route.sources || []).map(function (s) { return typeof s === "string" ? { label: s } : s; });
+  }
+
+  // The day the card was received (kept with the conversation), in French.
+  function adviceDate(card) {
+    var date = card.received ? new Date(card.received) : new Date();
+    return date.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  // The browser's own print dialog, which also saves as PDF; the print style sheet shows
+  // this card alone while the class is on (style.css, @media print).
+  function printCard(item) {
+    Array.prototype.forEach.call(document.querySelectorAll(".chat-card-printed"), function (n) {
+      n.classList.remove("chat-card-printed");
+    });
+    item.classList.add("chat-card-printed");
+    document.documentElement.classList.add("chat-printing");
+    window.addEventListener("afterprint", function done() {
+      window.removeEventListener("afterprint", done);
+      document.documentElement.classList.remove("chat-printing");
+      item.classList.remove("chat-card-printed");
+    });
+    window.print();
+  }
+
+  function summaryText(card) {
+    var top = card.top || {};
+    var lines = [(card.nothing_fits ? L.cardNothingFits : L.cardTitle) + " : " + (top.name || "")];
+    [[L.cardCost, top.cost], [L.cardDuration, top.duration], [L.cardCertification, top.certification]].forEach(function (pair) {
+      if (pair[1]) lines.push(pair[0] + " : " + pair[1]);
+    });
+    [[L.cardWhy, top.reasons], [L.cardCautions, top.cautions], [L.cardFinancing, top.financing], [L.cardNextSteps, top.next_steps]]
+      .forEach(function (pair) {
+        if (!pair[1] || !pair[1].length) return;
+        lines.push("", pair[0] + " :");
+        pair[1].forEach(function (text) { lines.push("- " + text); });
+      });
+    if (card.alternatives && card.alternatives.length) {
+      lines.push("", L.cardAlternatives + " :");
+      card.alternatives.forEach(function (a) { lines.push("- " + a.name + " (" + [a.cost, a.duration].filter(Boolean).join(" ; ") + ")"); });
+    }
+    if (card.recap) lines.push("", L.cardRecap + " : " + card.recap);
+    var sources = cardSources(top);
+    if (sources.length) {
+      lines.push("", L.cardSources + " :");
+      sources.forEach(function (s) { lines.push("- " + (s.title || s.label) + (s.url ? " : " + s.url : "")); });
+    }
+    if (card.disclaimer) lines.push("", card.disclaimer);
+    lines.push("", L.printDate + " " + adviceDate(card) + ".");
+    return lines.join("\n");
+  }
+
+  function copySummary(card, said) {
+    var text = summaryText(card);
+    function ok() { said.textContent = L.cardCopied; }
+    function failed() {
+      // Without the asynchronous clipboard (an old browser, a page not served securely).
+      var area = el("textarea", { readonly: "", className: "visually-hidden" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      document.body.removeChild(area);
+      said.textContent = copied ? L.cardCopied : L.cardCopyFailed;
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(ok, failed);
+    else failed();
   }
 
   function renderQuickReplies() {
@@ -282,7 +373,7 @@
       addMessage({ from: "bot", text: String(data.attachment.payload.src) });
     }
     if (custom && custom.type === "pathway_recommendation") {
-      addMessage({ from: "bot", card: custom });
+      addMessage({ from: "bot", card: Object.assign({ received: new Date().toISOString() }, custom) });
     }
     var buttons = data.quick_replies || data.buttons;
     if (Array.isArray(buttons) && buttons.length) {

@@ -1,0 +1,26 @@
+"""Requests told apart by their grammar where the classifier goes by their words.
+
+« Vous pouvez me conseiller une formation ? » asks for advice (the interview), « je veux
+parler à un conseiller » for a person: the same word, a verb in one, a noun in the other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.vocabulary import normalize
+
+# "me conseiller", "m'orienter", "conseillez-moi", "que me recommandez-vous".
+_ADVICE_VERB = re.compile(r"\b(me|m|nous)\s+(conseill|recommand|orient|guid|aigu)\w*|\b(conseill|recommand|orient|guid)\w*\s+moi\b")
+# A person asked for: "un conseiller", "quelqu'un", "parler", "rappeler", "rendez-vous".
+_PERSON = re.compile(
+    r"\b(un|une|le|la|les|des|votre|vos|mon|ma|d un|d une|a un|a une|avec un|avec une|vrai|vraie)\s+(vrai\s+|vraie\s+)?"
+    r"(conseill(er|ere|ers|eres)|humain|humaine|personne|interlocut\w*)\b"
+    r"|\b(quelqu un|parler|rappel\w*|rendez vous|rdv|telephon\w*|appel\w*|contact\w*|joindre|humain|en vrai|en personne)\b"
+)
+
+
+def asks_for_advice_not_a_person(text: str) -> bool:
+    """Whether ``text`` asks to be advised (the verb) without asking for a person."""
+    plain = normalize(text)
+    return bool(_ADVICE_VERB.search(plain)) and not _PERSON.search(plain)

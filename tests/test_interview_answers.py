@@ -1,0 +1,63 @@
+"""The interview's answers as people type them: tests/interview/answers.yml, written by a writer
+who read neither the parser nor the training data, each answer with the reading expected.
+An answer that cannot be read gives nothing (the question is asked again), never another value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+import yaml
+
+from bot.answers import KNOWLEDGE_INTENTS
+from bot.cues import is_question
+from bot.interview import ASKED_SLOTS, PROFILE_SLOTS, SURE_INTENT, answers_the_question, read_answer
+from tests.test_nlu_heldout import load_heldout
+
+TABLE = yaml.safe_load((Path(__file__).parent / "interview" / "answers.yml").read_text(encoding="utf-8"))["answers"]
+
+
+def plain(values: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in values.items()}
+
+
+def test_the_table_covers_every_question_in_many_voices() -> None:
+    assert len(TABLE) >= 200
+    for slot in ASKED_SLOTS:
+        assert sum(1 for row in TABLE if row["question"] == slot) >= 20, slot
+    assert all(set(row["expect"] or {}) <= set(PROFILE_SLOTS) for row in TABLE)
+    assert sum(1 for row in TABLE if not row["expect"]) >= 10, "answers that must be asked again"
+    assert sum(1 for row in TABLE if len(row["expect"] or {}) > 1) >= 20, "answers that carry two facts"
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: f"{row['question']}: {row['answer']}")
+def test_answer_is_read_as_expected(row: Dict[str, Any]) -> None:
+    assert plain(read_answer(row["answer"], row["question"])) == plain(row["expect"] or {})
+
+
+# What the NLU may say of an answer it misreads: an unsure intent of its own.
+UNSURE = 0.5
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in TABLE if (r["expect"] or {}).get(r["question"]) not in (None, "unknown") and "?" not in r["answer"]],
+    ids=lambda row: f"{row['question']}: {row['answer']}",
+)
+def test_an_answer_misread_by_the_nlu_still_answers_the_question(kb, row: Dict[str, Any]) -> None:
+    """Whatever the classifier called it, a readable answer to the pending question goes to the form."""
+    readable = answers_the_question(kb, row["answer"], row["question"], "ask_salary", UNSURE)
+    # A few answers start like a question ("c'est pas obligatoire"): they go to the form by their intent.
+    assert readable or is_question(row["answer"]), row["answer"]
+
+
+@pytest.mark.parametrize("slot", ASKED_SLOTS)
+def test_a_question_or_a_sure_request_is_never_taken_for_an_answer(kb, slot: str) -> None:
+    questions = [(intent, text) for intent, text, _ in load_heldout() if intent in KNOWLEDGE_INTENTS and is_question(text)]
+    assert len(questions) > 300
+    assert not [text for intent, text in questions if answers_the_question(kb, text, slot, intent, UNSURE)]
+    requests = [text for intent, text, _ in load_heldout() if intent == "request_human"]
+    assert not [text for text in requests if answers_the_question(kb, text, slot, "request_human", SURE_INTENT)]
+    health = [text for intent, text, _ in load_heldout() if intent == "ask_medical_advice"]
+    assert not [text for text in health if answers_the_question(kb, text, slot, "ask_salary", UNSURE)]
