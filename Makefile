@@ -1,6 +1,4 @@
-# make run   : install, train if needed, start the action server, Rasa and the web page (Ctrl-C stops all)
-# make test  : install (system packages for the browser, PostgreSQL and Redis tests too), train if needed, run every test
-# make bench : speed and memory, this setup against Rasa's default one (docs/benchmark.md)
+# `make help` lists the targets; each is described by its ## comment.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,13 +10,16 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export ACTIONS_PORT ?= 5055
 export ACTIONS_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) bot/vocabulary.py
+TRAINING_INPUTS := config.yml domain.yml $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) bot/vocabulary.py rasa_overrides/spacy_nlp.py
 
 WEB_DEPS := web/node_modules/.package-lock.json
 
-.PHONY: install system-deps train run test bench validate clean
+.PHONY: help install system-deps train run test test-fast lint types bench validate clean kb-review answers-report
 
-install: $(VENV)/.installed $(WEB_DEPS)
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+install: $(VENV)/.installed $(WEB_DEPS) ## the Python environment and the widget's npm packages
 
 # socket.io-client for the widget, from the npm registry, exactly as locked.
 $(WEB_DEPS): web/package.json web/package-lock.json
@@ -27,7 +28,7 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 	@touch $@
 
 # Debian's Chromium (browser test), PostgreSQL and Redis (scale-out test).
-system-deps:
+system-deps: ## Debian's Chromium, PostgreSQL and Redis, for the tests
 	scripts/install-system-deps.sh npm chromium postgresql redis
 
 $(VENV)/.installed: requirements.txt scripts/find-python310.sh
@@ -37,23 +38,40 @@ $(VENV)/.installed: requirements.txt scripts/find-python310.sh
 	$(PY) -m pip check
 	@touch $@
 
-train: $(MODEL)
+train: $(MODEL) ## train the model if its inputs changed
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name assistant --out models --quiet
 	@touch $@
 
-validate: install
+validate: install ## rasa data validate, warnings as errors
 	$(RASA) data validate --fail-on-warnings
 
-run: install $(MODEL)
+run: install $(MODEL) ## install, train if needed, start every server and print the addresses
 	scripts/run.sh
 
-test: install system-deps $(MODEL)
+test: install system-deps $(MODEL) lint types ## everything: lint, types, then every test (CI runs this)
+	@$(PY) scripts/kb_review.py --warn-only
 	$(PY) -m pytest tests
 
-bench: install system-deps
+test-fast: $(VENV)/.installed ## the unit tier: bot/ and the actions on tracker fixtures, no server, no model
+	$(PY) -m pytest -m unit -q tests
+
+lint: $(VENV)/.installed ## ruff: lint and formatting
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(VENV)/.installed ## mypy, strict on bot/
+	$(VENV)/bin/mypy
+
+kb-review: $(VENV)/.installed ## facts whose review date has passed (exits 1 if any)
+	$(PY) scripts/kb_review.py
+
+answers-report: $(VENV)/.installed ## the length of every composed answer (docs/answer-lengths.md)
+	$(PY) scripts/answer_lengths.py
+
+bench: install system-deps ## speed and memory, this setup against Rasa's default one (docs/benchmark.md)
 	$(PY) scripts/bench.py
 
-clean:
+clean: ## remove the model, test results and artifacts
 	rm -rf models results .pytest_cache test-artifacts

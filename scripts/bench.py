@@ -4,8 +4,8 @@
     .venv/bin/python scripts/bench.py --skip-train --duration 10
 
 Setups, all on the same training data, domain and action server:
-- ours, production: config.yml, `python -m serving`, SANIC_WORKERS=2, PostgreSQL tracker store, Redis lock store;
-- ours, one process: config.yml, `python -m serving`, SQLite tracker store (what `make run` starts);
+- ours, production: config.yml, `python -m rasa_overrides.serving`, SANIC_WORKERS=2, PostgreSQL tracker store, Redis lock store;
+- ours, one process: config.yml, `python -m rasa_overrides.serving`, SQLite tracker store (what `make run` starts);
 - Rasa default: the pipeline and policies of `rasa init` (bench/default-config.yml), stock `rasa run`, SQLite.
 
 Measured: training time, model size, start time, resident memory, /model/parse latency,
@@ -47,7 +47,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 WORK = ROOT / ".state" / "bench"
 REPORT = ROOT / "docs" / "benchmark.md"
 CONCURRENCY = (1, 10, 50)
-SERVING = (str(VENV_BIN / "python"), "-m", "serving")
+SERVING = (str(VENV_BIN / "python"), "-m", "rasa_overrides.serving")
 # A realistic visit: greeting, questions, follow-ups that need the context, typos, thanks.
 CONVERSATION = [
     "Bonjour",
@@ -68,7 +68,7 @@ class Setup:
     model_name: str
     workers: int = 1
     production_stores: bool = False
-    # ours: `python -m serving` (serving/); default: stock `rasa run`.
+    # ours: `python -m rasa_overrides.serving` (rasa_overrides/serving/); default: stock `rasa run`.
     launcher: Sequence[str] = (str(VENV_BIN / "rasa"),)
     endpoints: str = "endpoints.yml"
     results: Dict[str, float] = field(default_factory=dict)
@@ -78,8 +78,7 @@ class Setup:
 # ---- processes -----------------------------------------------------------------------------
 def spawn(args: List[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
     # Own process group: Sanic workers are stopped with their parent.
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop_group(process: subprocess.Popen) -> None:
@@ -145,9 +144,21 @@ def train(setup: Setup, skip: bool) -> None:
         print(f"[{setup.name}] training with {setup.config.name} ...", flush=True)
         started = time.monotonic()
         subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--config", str(setup.config), "--fixed-model-name", setup.model_name,
-             "--out", str(WORK), "--quiet", "--force"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}, check=True,
+            [
+                str(VENV_BIN / "rasa"),
+                "train",
+                "--config",
+                str(setup.config),
+                "--fixed-model-name",
+                setup.model_name,
+                "--out",
+                str(WORK),
+                "--quiet",
+                "--force",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"},
+            check=True,
             stdout=subprocess.DEVNULL,
         )
         setup.results["train_s"] = time.monotonic() - started
@@ -212,28 +223,55 @@ def closed_loop(url: str, conversations: int, duration: float) -> Dict[str, obje
     return {"throughput": len(latencies) / wall, "latencies": latencies, "errors": len(errors)}
 
 
-def measure(setup: Setup, duration: float, redis_port: Optional[int], postgres_url: Optional[str],
-            service_pids: Optional[Dict[str, int]] = None) -> None:
+def measure(
+    setup: Setup, duration: float, redis_port: Optional[int], postgres_url: Optional[str], service_pids: Optional[Dict[str, int]] = None
+) -> None:
     model = WORK / f"{setup.model_name}.tar.gz"
     rasa_port, actions_port = free_port(), free_port()
     token = secrets.token_urlsafe(16)
     state = WORK / f"state-{setup.model_name}-{setup.workers}"
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "SANIC_HOST": "127.0.0.1",
-           "ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook", "SANIC_WORKERS": str(setup.workers)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SANIC_HOST": "127.0.0.1",
+        "ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "SANIC_WORKERS": str(setup.workers),
+    }
     env.update(store_env(state))
     if setup.production_stores:
         env.update(TRACKER_STORE_URL=str(postgres_url), LOCK_STORE_TYPE="redis", LOCK_STORE_PORT=str(redis_port))
-    actions = spawn([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-                    {**env, "SANIC_WORKERS": "1"}, state / "actions.log")
+    actions = spawn(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+        {**env, "SANIC_WORKERS": "1"},
+        state / "actions.log",
+    )
     rasa: Optional[subprocess.Popen] = None
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
         started = time.monotonic()
-        rasa = spawn([*setup.launcher, "run", "--model", str(model), "--endpoints", setup.endpoints,
-                      "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
-                      "--enable-api", f"--auth-token={token}"], env, state / "rasa.log")
+        rasa = spawn(
+            [
+                *setup.launcher,
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                setup.endpoints,
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+                "--enable-api",
+                f"--auth-token={token}",
+            ],
+            env,
+            state / "rasa.log",
+        )
         url = f"http://127.0.0.1:{rasa_port}"
         wait_until_up(f"{url}/status?token={token}", rasa)
         if setup.workers > 1:
@@ -322,8 +360,10 @@ def targets(setups: List[Setup]) -> List[str]:
     ours, _, default = setups
     r, d = ours.results, default.results
     checks = [
-        (f"throughput at 10 conversations ≥ 4× the default ({r['throughput_10']:.1f} vs 4 × {d['throughput_10']:.1f} msg/s)",
-         r["throughput_10"] >= 4 * d["throughput_10"]),
+        (
+            f"throughput at 10 conversations ≥ 4× the default ({r['throughput_10']:.1f} vs 4 × {d['throughput_10']:.1f} msg/s)",
+            r["throughput_10"] >= 4 * d["throughput_10"],
+        ),
         (f"p95 whole turn at 10 conversations < 200 ms ({r['p95_at_10_ms']:.0f} ms)", r["p95_at_10_ms"] < 200),
         (f"start < 30 s ({r['start_s']:.1f} s)", r["start_s"] < 30),
         (f"no accuracy loss ({r['accuracy']:.3f} vs {d['accuracy']:.3f})", r["accuracy"] >= d["accuracy"]),
@@ -363,9 +403,9 @@ sends its next message as soon as the previous one is answered, for {duration:.0
 through an {len(CONVERSATION)}-message conversation (greeting, questions, follow-ups, typos, thanks).
 
 Setups, all trained on the same data with the same domain, action server and stores' URLs:
-- **{setups[0].name}**: `config.yml`, served by `python -m serving` (serving/), `SANIC_WORKERS=2`,
+- **{setups[0].name}**: `config.yml`, served by `python -m rasa_overrides.serving` (rasa_overrides/serving/), `SANIC_WORKERS=2`,
   PostgreSQL tracker store, Redis lock store (production profile);
-- **{setups[1].name}**: `config.yml`, `python -m serving`, one process, SQLite tracker store (what `make run` starts);
+- **{setups[1].name}**: `config.yml`, `python -m rasa_overrides.serving`, one process, SQLite tracker store (what `make run` starts);
 - **{setups[2].name}**: the pipeline and policies of `rasa init` (`bench/default-config.yml`), stock `rasa run`,
   one process, Rasa's stock SQL tracker store on SQLite and in-memory lock store (`bench/default-endpoints.yml`).
 
@@ -387,14 +427,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-train", action="store_true", help="reuse the models already in .state/bench")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per concurrency level")
-    parser.add_argument("--only", type=int, choices=(0, 1, 2), action="append",
-                        help="measure only this setup (0: ours production, 1: ours one process, 2: default); "
-                             "prints the figures, leaves docs/benchmark.md alone")
+    parser.add_argument(
+        "--only",
+        type=int,
+        choices=(0, 1, 2),
+        action="append",
+        help="measure only this setup (0: ours production, 1: ours one process, 2: default); "
+        "prints the figures, leaves docs/benchmark.md alone",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     setups = [
-        Setup("ours (2 workers, PostgreSQL, Redis)", ROOT / "config.yml", "ours", workers=2, production_stores=True,
-              launcher=SERVING),
+        Setup("ours (2 workers, PostgreSQL, Redis)", ROOT / "config.yml", "ours", workers=2, production_stores=True, launcher=SERVING),
         Setup("ours (1 process, SQLite)", ROOT / "config.yml", "ours", launcher=SERVING),
         Setup("Rasa default", ROOT / "bench" / "default-config.yml", "default", endpoints="bench/default-endpoints.yml"),
     ]

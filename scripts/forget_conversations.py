@@ -29,9 +29,7 @@ def forget(url: str, senders: list, older_than_days: float = 0) -> int:
             return 0
         if senders:
             result = connection.execute(
-                sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
-                    sa.bindparam("senders", expanding=True)
-                ),
+                sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(sa.bindparam("senders", expanding=True)),
                 {"senders": senders},
             )
         else:

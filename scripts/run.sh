@@ -64,8 +64,8 @@ SANIC_HOST=127.0.0.1 setsid .venv/bin/rasa run actions --actions actions --port 
 pids+=($!)
 wait_for "http://127.0.0.1:${ACTIONS_PORT}/health" "Action server" "${pids[-1]}"
 
-# python -m serving: `rasa run` with per-message work done once at start-up (serving/).
-setsid .venv/bin/python -m serving run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+# python -m rasa_overrides.serving: `rasa run` with per-message work done once at start-up (rasa_overrides/README.md).
+setsid .venv/bin/python -m rasa_overrides.serving run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
   --interface "$BIND" --port "$RASA_PORT" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --cors "${cors_origins[@]}" &
 pids+=($!)

@@ -111,17 +111,30 @@ class RasaStack:
         wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", process)
         return process
 
-    def start_rasa(
-        self, model: Path = MODEL, port: Optional[int] = None, name: str = "rasa", wait: bool = True
-    ) -> subprocess.Popen:
+    def start_rasa(self, model: Path = MODEL, port: Optional[int] = None, name: str = "rasa", wait: bool = True) -> subprocess.Popen:
         """Starts Rasa (on self.rasa_port, or another port for a second process on the same stores)."""
         port = port or self.rasa_port
         process = self._spawn(
             name,
             [
-                str(VENV_BIN / "python"), "-m", "serving", "run", "--model", str(model), "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port),
-                "--enable-api", f"--auth-token={self.token}", "--cors", *self.web_origins,
+                str(VENV_BIN / "python"),
+                "-m",
+                "rasa_overrides.serving",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--enable-api",
+                f"--auth-token={self.token}",
+                "--cors",
+                *self.web_origins,
             ],
         )
         if wait:
@@ -136,8 +149,14 @@ class RasaStack:
         process = self._spawn(
             "web",
             [
-                str(VENV_BIN / "python"), str(ROOT / "scripts" / "serve_web.py"), "--host", "127.0.0.1",
-                "--port", str(self.web_port), "--rasa-port", str(self.rasa_port),
+                str(VENV_BIN / "python"),
+                str(ROOT / "scripts" / "serve_web.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.web_port),
+                "--rasa-port",
+                str(self.rasa_port),
             ],
         )
         wait_until_up(f"{self.web_url}/", process)
@@ -152,7 +171,8 @@ class RasaStack:
     def say(self, sender: str, message: Any, port: Optional[int] = None) -> List[Dict[str, Any]]:
         response = requests.post(
             f"http://127.0.0.1:{port or self.rasa_port}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message}, timeout=60,
+            json={"sender": sender, "message": message},
+            timeout=60,
         )
         response.raise_for_status()
         return response.json()
@@ -165,17 +185,15 @@ class RasaStack:
     def tracker(self, sender: str, port: Optional[int] = None) -> Dict[str, Any]:
         response = requests.get(
             f"http://127.0.0.1:{port or self.rasa_port}/conversations/{sender}/tracker",
-            params={"token": self.token}, timeout=60,
+            params={"token": self.token},
+            timeout=60,
         )
         response.raise_for_status()
         return response.json()
 
 
-def start_stack(
-    log_dir: Path, with_actions: bool = True, with_web: bool = False, extra_env: Optional[Dict[str, str]] = None
-) -> RasaStack:
-    stack = RasaStack(free_port(), free_port(), secrets.token_urlsafe(16), log_dir, web_port=free_port(),
-                      extra_env=dict(extra_env or {}))
+def start_stack(log_dir: Path, with_actions: bool = True, with_web: bool = False, extra_env: Optional[Dict[str, str]] = None) -> RasaStack:
+    stack = RasaStack(free_port(), free_port(), secrets.token_urlsafe(16), log_dir, web_port=free_port(), extra_env=dict(extra_env or {}))
     try:
         if with_actions:
             stack.start_actions()

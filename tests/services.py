@@ -66,9 +66,9 @@ def start_redis(workdir: Path) -> RedisServer:
     port = free_port()
     log = open(workdir / "redis.log", "wb")
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=log, stderr=subprocess.STDOUT,
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
     def answers() -> bool:
@@ -135,17 +135,41 @@ def start_postgres(workdir: Path) -> PostgresServer:
     if demote is not None:
         os.chown(pwfile, pwd.getpwnam("postgres").pw_uid, -1)
     initdb: List[str] = [
-        str(bindir / "initdb"), "-D", str(data), "-U", "rasa", "--pwfile", str(pwfile), "-A", "scram-sha-256",
-        "-E", "UTF8", "--locale", "C",
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "rasa",
+        "--pwfile",
+        str(pwfile),
+        "-A",
+        "scram-sha-256",
+        "-E",
+        "UTF8",
+        "--locale",
+        "C",
     ]
     subprocess.run(initdb, check=True, capture_output=True, preexec_fn=demote, timeout=120)
     pwfile.unlink()
     port = free_port()
     log = open(workdir / "postgres.log", "wb")
     process = subprocess.Popen(
-        [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(workdir),
-         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-        stdout=log, stderr=subprocess.STDOUT, preexec_fn=demote,
+        [
+            str(bindir / "postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(port),
+            "-k",
+            str(workdir),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "fsync=off",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=demote,
     )
     admin_url = f"postgresql://rasa:{password}@127.0.0.1:{port}/postgres"
 

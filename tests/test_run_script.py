@@ -27,8 +27,12 @@ def test_run_script_serves_everything_and_stops_cleanly(tmp_path: Path) -> None:
     # A leading dash, as secrets.token_urlsafe gives one time in 64: must not be read as an option.
     token = "-jeton-de-test"
     env = dict(
-        os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
-        RASA_AUTH_TOKEN=token, TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'conversations.db'}",
+        os.environ,
+        RASA_PORT=str(rasa_port),
+        ACTIONS_PORT=str(actions_port),
+        WEB_PORT=str(web_port),
+        RASA_AUTH_TOKEN=token,
+        TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'conversations.db'}",
     )
     env.pop("WEB_ORIGINS", None)
     log = open(tmp_path / "run.log", "wb")
@@ -47,15 +51,17 @@ def test_run_script_serves_everything_and_stops_cleanly(tmp_path: Path) -> None:
         assert requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=10).status_code == 200
         reply = requests.post(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
-            json={"sender": "run-script", "message": "Combien coûte la formation continue ?"}, timeout=60,
+            json={"sender": "run-script", "message": "Combien coûte la formation continue ?"},
+            timeout=60,
         ).json()
         assert "3 000" in texts(reply).replace("\u202f", " ")
         assert requests.get(f"http://127.0.0.1:{rasa_port}/status", timeout=10).status_code == 401
         assert requests.get(f"http://127.0.0.1:{rasa_port}/status", params={"token": token}, timeout=10).ok
         assert (tmp_path / "conversations.db").stat().st_size > 0
-        children = [int(pid) for pid in subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True
-        ).stdout.split()]
+        children = [
+            int(pid)
+            for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True).stdout.split()
+        ]
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)

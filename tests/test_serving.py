@@ -1,4 +1,4 @@
-"""serving/: the tuned `rasa run` validates action answers and reads events exactly as stock Rasa does."""
+"""rasa_overrides/serving/: the tuned `rasa run` validates action answers and reads events exactly as stock Rasa does."""
 
 from __future__ import annotations
 
@@ -10,15 +10,19 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 
-import serving.__main__ as serving_main
-from serving import action_response, event_types
+import rasa_overrides.serving.__main__ as serving_main
+from rasa_overrides.serving import action_response, event_types
 
 VALID_ANSWERS: List[Dict[str, Any]] = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "route", "value": "alternance", "timestamp": None}],
-     "responses": [{"text": "L'alternance est gratuite pour l'apprenti."}]},
-    {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_listen"}],
-     "responses": [{"custom": {"pathway": {"cost": 0}}, "buttons": [{"title": "Oui", "payload": "/affirm"}]}]},
+    {
+        "events": [{"event": "slot", "name": "route", "value": "alternance", "timestamp": None}],
+        "responses": [{"text": "L'alternance est gratuite pour l'apprenti."}],
+    },
+    {
+        "events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_listen"}],
+        "responses": [{"custom": {"pathway": {"cost": 0}}, "buttons": [{"title": "Oui", "payload": "/affirm"}]}],
+    },
     {"responses": [{"response": "utter_greet"}]},
 ]
 INVALID_ANSWERS: List[Dict[str, Any]] = [
@@ -73,10 +77,9 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
     for name in serving_main.SINGLE_THREADED_COMPUTE:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
-    monkeypatch.setattr("sys.argv", ["python -m serving", "run"])
+    monkeypatch.setattr("sys.argv", ["python -m rasa_overrides.serving", "run"])
     serving_main.main()
-    assert seen == {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1",
-                    "OMP_NUM_THREADS": "4"}
+    assert seen == {"TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1", "OMP_NUM_THREADS": "4"}
     assert RemoteAction._validate_action_result is action_response.validate_action_result
     assert Event.resolve_by_type is event_types.resolve_by_type
 

@@ -34,7 +34,8 @@ def test_http_cors_only_for_the_page(stack: RasaStack) -> None:
     def preflight(origin: str) -> requests.Response:
         return requests.options(
             f"{stack.url}/webhooks/rest/webhook",
-            headers={"Origin": origin, "Access-Control-Request-Method": "POST"}, timeout=10,
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            timeout=10,
         )
 
     assert preflight(stack.web_origins[0]).headers.get("Access-Control-Allow-Origin") == stack.web_origins[0]

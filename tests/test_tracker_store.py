@@ -12,13 +12,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from stores.tracker_store import CountingSQLTrackerStore
+from rasa_overrides.stores.tracker_store import SQLTrackerStoreWithoutRecount
 
 DOMAIN = Domain.from_yaml("version: '3.1'\nslots:\n  route:\n    type: any\n    mappings: []\n")
 
 
-def store_at(path: Path) -> CountingSQLTrackerStore:
-    return CountingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(path))
+def store_at(path: Path) -> SQLTrackerStoreWithoutRecount:
+    return SQLTrackerStoreWithoutRecount(domain=DOMAIN, dialect="sqlite", db=str(path))
 
 
 def stored_rows(path: Path, sender: str) -> List[str]:
@@ -32,7 +32,7 @@ def turn(text: str, answer: str) -> List[Any]:
     return [UserUttered(text), ActionExecuted("utter_answer"), BotUttered(answer), ActionExecuted("action_listen")]
 
 
-def recorded_queries(store: CountingSQLTrackerStore) -> List[str]:
+def recorded_queries(store: SQLTrackerStoreWithoutRecount) -> List[str]:
     seen: List[str] = []
     sa.event.listen(store.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
     return seen
@@ -44,8 +44,7 @@ def test_turns_are_stored_once_in_order_without_counting_again(tmp_path: Path) -
 
     async def scenario() -> DialogueStateTracker:
         tracker = await store.get_or_create_tracker("visitor")
-        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(),
-                                    ActionExecuted("action_listen")], DOMAIN)
+        tracker.update_with_events([ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")], DOMAIN)
         await store.save(tracker)
         for index in range(3):
             tracker = await store.retrieve("visitor")

@@ -82,9 +82,7 @@ async def handle_turn(
         await output.send_text_message(sender_id, checked.refusal)
         return
     try:
-        await on_new_message(
-            UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata)
-        )
+        await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata))
     except Exception:
         # Never a stack trace or a 500 for the visitor; the details go to the log.
         logger.exception("Rasa failed on a message of conversation %s", sender_id)

@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from bot.input_guard import MAX_SENDER_CHARS, valid_sender
 from bot.typography import french
-from channels.guarded import OnNewMessage, handle_turn, one_message
+from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, one_message
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ def parse_body(request: Request) -> Dict[str, Any]:
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValueError("le corps de la requête n'est pas en UTF-8 valide")
+        raise ValueError("le corps de la requête n'est pas en UTF-8 valide") from None
     try:
         body = json.loads(text)
     except json.JSONDecodeError:
-        raise ValueError('le corps de la requête doit être un objet JSON : {"sender": "...", "message": "..."}')
+        raise ValueError('le corps de la requête doit être un objet JSON : {"sender": "...", "message": "..."}') from None
     if not isinstance(body, dict):
         raise ValueError('le corps de la requête doit être un objet JSON : {"sender": "...", "message": "..."}')
     return body
@@ -80,10 +80,7 @@ class GuardedRestInput(RestInput):
             if isinstance(sender, int) and not isinstance(sender, bool):
                 sender = str(sender)
             if not valid_sender(sender):
-                return bad_request(
-                    f"le champ « sender » doit faire 1 à {MAX_SENDER_CHARS} caractères : "
-                    "lettres, chiffres et . _ - : @ + ="
-                )
+                return bad_request(f"le champ « sender » doit faire 1 à {MAX_SENDER_CHARS} caractères : lettres, chiffres et . _ - : @ + =")
             if "message" not in body:
                 return bad_request("le champ « message » est manquant")
             if not isinstance(body["message"], str):
@@ -91,8 +88,13 @@ class GuardedRestInput(RestInput):
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = OneMessageCollector()
             await handle_turn(
-                on_new_message, collector, lambda: len(collector.messages), body["message"], sender,
-                self.name(), metadata,
+                on_new_message,
+                collector,
+                lambda: len(collector.messages),
+                body["message"],
+                sender,
+                self.name(),
+                metadata,
             )
             return response.json(collector.messages)
 

@@ -29,7 +29,7 @@ from socketio import AsyncServer
 
 from bot.input_guard import MAX_MESSAGE_CHARS, valid_sender
 from bot.typography import french
-from channels.guarded import OnNewMessage, handle_turn, one_message
+from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, one_message
 
 logger = logging.getLogger(__name__)
 
@@ -154,9 +154,7 @@ class WidgetSocketIOInput(SocketIOInput):
             if not isinstance(metadata, dict):
                 metadata = {}
             try:
-                await handle_turn(
-                    on_new_message, output, lambda: output.sent, data.get("message"), sender_id, self.name(), metadata
-                )
+                await handle_turn(on_new_message, output, lambda: output.sent, data.get("message"), sender_id, self.name(), metadata)
             finally:
                 await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
 

@@ -1,4 +1,4 @@
-"""``python -m serving <rasa arguments>``: Rasa's command line, tuned for serving.
+"""``python -m rasa_overrides.serving <rasa arguments>``: Rasa's command line, tuned for serving.
 
 Sanic workers are forked from this process (Sanic 21.12), so what is set up
 here holds in every worker.
@@ -11,7 +11,7 @@ import sys
 
 # One compute thread per process: the server scales out by Sanic workers, and
 # TensorFlow's or OpenMP's own thread pools would only fight them for the same
-# cores (measured with 2 workers on 2 cores: 66 -> 72 messages/s). Set before
+# cores (bench/choices.md). Set before
 # NumPy or TensorFlow is imported; an explicit setting in the environment wins.
 SINGLE_THREADED_COMPUTE = {
     "TF_INTER_OP_PARALLELISM_THREADS": "1",  # read by Rasa's TensorFlow set-up
@@ -38,8 +38,9 @@ def main() -> None:
 
     logging.getLogger().setLevel(root_level)
 
-    from serving import action_response, event_types
     from rasa.__main__ import main as rasa_main
+
+    from rasa_overrides.serving import action_response, event_types
 
     action_response.install()
     event_types.install()

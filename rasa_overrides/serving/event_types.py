@@ -2,7 +2,7 @@
 
 Rasa 3.6 (``Event.resolve_by_type``) walks every subclass of ``Event``,
 recursively, for each event it reads back from the tracker store or from the
-action server: about 30 walks per turn, 3 % of a worker's CPU.
+action server, several times per turn (its cost is in bench/choices.md).
 The table gives the class the walk would have found first; a name it does not
 know (an event class imported later, a wrong name) goes to Rasa's own walk.
 """

@@ -35,8 +35,7 @@ LOCK_POLL_SECONDS = 0.1
 class QuickPolling:
     """Mixin: poll a busy lock every LOCK_POLL_SECONDS instead of every second."""
 
-    def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-             wait_time_in_seconds: float = LOCK_POLL_SECONDS) -> Any:
+    def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = LOCK_POLL_SECONDS) -> Any:
         return super().lock(conversation_id, lock_lifetime, wait_time_in_seconds)  # type: ignore[misc]
 
 
@@ -76,7 +75,7 @@ class AtomicRedisLockStore(QuickPolling, RedisLockStore):
         try:
             return int(self._transact(conversation_id, issue))
         except Exception as error:
-            raise LockError(f"Error while acquiring lock. Error:\n{error}")
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: Text) -> None:
         def expire(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:

@@ -1,8 +1,8 @@
 """Rasa's SQL tracker store, without recounting the stored events at every save.
 
 To know which events of a turn are new, ``SQLTrackerStore.save`` counts the
-events already stored for the conversation: one more query per message (without
-it, Rasa's CPU per message fell from 16.5 to 12.8 ms, 2 workers on PostgreSQL).
+events already stored for the conversation: one more query per message (its cost
+is in bench/choices.md).
 The tracker being saved was read from this very store at the start of the turn,
 under the conversation's lock, so that count is already known: it is kept on
 the tracker and moved forward at each save. A tracker that was not read from here (new, copied, or read across
@@ -21,10 +21,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 EVENTS_IN_STORE = "_events_in_sql_store"
 
 
-class CountingSQLTrackerStore(SQLTrackerStore):
-    async def _retrieve(
-        self, sender_id: Text, fetch_events_from_all_sessions: bool
-    ) -> Optional[DialogueStateTracker]:
+class SQLTrackerStoreWithoutRecount(SQLTrackerStore):
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         if tracker is not None and not fetch_events_from_all_sessions:
             setattr(tracker, EVENTS_IN_STORE, len(tracker.events))
