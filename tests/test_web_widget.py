@@ -105,10 +105,10 @@ def test_conversation_quick_reply_reload_and_literal_markup(page: Page) -> None:
     screenshot(page, "widget-desktop.png")
 
     # Reload: the history is still there and the server still knows the topic (duration).
-    shown = page.locator(".chat-log > li").count()
+    shown = page.locator(".chat-log > *").count()
     page.reload()
     expect(page.get_by_role("dialog")).to_be_visible()
-    expect(page.locator(".chat-log > li")).to_have_count(shown)
+    expect(page.locator(".chat-log > *")).to_have_count(shown)
     expect(page.locator(".chat-status")).not_to_have_attribute("data-state", "connecting", timeout=REPLY_TIMEOUT_MS)
     follow_up = ask(page, "et en alternance ?")
     assert "1 à 2 ans" in follow_up, follow_up
@@ -172,9 +172,9 @@ def test_phone_screen_and_guided_interview(browser: Browser, stack: RasaStack) -
                 break
             buttons = page.locator(".chat-quick-replies button")
             expect(buttons.first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
-            before = page.locator(".chat-log > li").count()
+            before = page.locator(".chat-log > *").count()
             buttons.first.click()
-            expect(page.locator(".chat-log > li")).not_to_have_count(before + 1, timeout=REPLY_TIMEOUT_MS)
+            expect(page.locator(".chat-log > *")).not_to_have_count(before + 1, timeout=REPLY_TIMEOUT_MS)
             wait_turn_end(page)
         card = page.locator(".chat-card").last
         # The first answers (short on time, paid while training) may leave no route meeting every
@@ -290,5 +290,35 @@ def test_recommendation_kept_printed_and_copied(browser: Browser, stack: RasaSta
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "recommendation.pdf").write_bytes(pdf)
         page.emulate_media(media="screen")
+    finally:
+        context.close()
+
+
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessibility_violations(page: Page) -> list:
+    """axe-core (from npm, web/package-lock.json) on the page as it is: the WCAG 2.1 A and AA violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("(tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } })", WCAG_21_AA)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+
+
+@pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
+def test_no_wcag_violation_open_after_a_question_and_in_the_interview(browser: Browser, stack: RasaStack, width: int) -> None:
+    # bypass_csp: the page forbids inline scripts, and axe-core is injected as one.
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(stack.web_url)
+        assert accessibility_violations(page) == [], "the page, chat closed"
+        open_widget(page)
+        assert accessibility_violations(page) == [], "the chat open"
+        ask(page, "Combien coûte la formation continue ?")
+        assert accessibility_violations(page) == [], "after an answer with its source links and buttons"
+        ask(page, "je veux me reconvertir, que me conseilles-tu ?")
+        assert accessibility_violations(page) == [], "during the interview"
     finally:
         context.close()

@@ -61,7 +61,8 @@
 
     els.status = el("p", { className: "chat-status", role: "status", "data-state": "connecting" });
     var notice = el("p", { className: "chat-notice" }, L.botDisclosure + " " + L.privacy);
-    els.log = el("ol", { className: "chat-log", role: "log", "aria-live": "polite", "aria-label": L.panelTitle, tabindex: "0" });
+    // A log, not a list: role="log" on a list would take its items' list semantics away.
+    els.log = el("div", { className: "chat-log", role: "log", "aria-live": "polite", "aria-label": L.panelTitle, tabindex: "0" });
     els.typing = el("p", { className: "chat-typing", "aria-live": "polite", "data-active": "false" });
     els.quick = el("div", { className: "chat-quick-replies", role: "group", "aria-label": L.quickRepliesLabel });
 
@@ -114,7 +115,7 @@
     var item;
     if (message.card) item = renderCard(message.card);
     else {
-      item = el("li", { className: "chat-message " + message.from });
+      item = el("div", { className: "chat-message " + message.from });
       item.appendChild(el("span", { className: "visually-hidden" }, (message.from === "user" ? L.userName : L.botName) + " : "));
       var text = message.text;
       var cut = message.sources && message.sources.length ? text.lastIndexOf("\n\nSource") : -1;
@@ -168,7 +169,7 @@
   }
 
   function renderCard(card) {
-    var item = el("li", { className: "chat-card" });
+    var item = el("div", { className: "chat-card" });
     var article = el("article", { "aria-label": L.cardTitle });
     var top = card.top || {};
     // Shown on paper only: what the printed page is and when the advice was given.
