@@ -39,9 +39,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port, store_env, wait_until_up  # noqa: E402
-from tests.services import start_postgres, start_redis  # noqa: E402
-from tests.test_nlu_heldout import load_heldout  # noqa: E402
+from launch.heldout import load_heldout  # noqa: E402
+from launch.servers import free_port, store_env, wait_until_up  # noqa: E402
+from launch.services import start_postgres, start_redis  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 WORK = ROOT / ".state" / "bench"

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
-from tests.servers import MODEL, RasaStack, start_stack  # noqa: E402
+from launch.servers import MODEL, RasaStack, start_stack  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from bot.answers import KNOWLEDGE_INTENTS, MAX_ANSWER_CHARS, TARGET_CHARS
-from tests.servers import RasaStack, texts
-from tests.test_nlu_heldout import load_heldout
+from launch.heldout import load_heldout
+from launch.servers import RasaStack, texts
 
 CONVERSATION_FILES = sorted((Path(__file__).parent / "conversations").glob("heldout*.yml"))
 WELCOME = "je suis l’assistant virtuel d’orientation"

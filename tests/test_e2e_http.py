@@ -7,7 +7,7 @@ import uuid
 import pytest
 import requests
 
-from tests.servers import RasaStack, texts
+from launch.servers import RasaStack, texts
 
 
 def plain(text: str) -> str:

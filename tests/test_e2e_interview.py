@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from bot.recommender import DIGITAL_MOVE
-from tests.servers import RasaStack, texts
+from launch.servers import RasaStack, texts
 
 MAX_TURNS = 16
 

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from bot.input_guard import MAX_MESSAGE_CHARS
-from tests.servers import RasaStack, texts
+from launch.servers import RasaStack, texts
 from tests.socketio_client import SocketIOTestClient
 
 # Inputs that must reach the bot and get an answer (polite refusal or real answer), on both channels.

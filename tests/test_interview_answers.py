@@ -13,7 +13,7 @@ import yaml
 from bot.answers import KNOWLEDGE_INTENTS
 from bot.cues import is_question
 from bot.interview import ASKED_SLOTS, PROFILE_SLOTS, SURE_INTENT, answers_the_question, read_answer
-from tests.test_nlu_heldout import load_heldout
+from launch.heldout import load_heldout
 
 TABLE = yaml.safe_load((Path(__file__).parent / "interview" / "answers.yml").read_text(encoding="utf-8"))["answers"]
 

@@ -5,47 +5,11 @@ Fails under 0.90 intent accuracy or 0.85 entity recall (entity type and canonica
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from pathlib import Path
-from typing import List, Tuple
+from typing import List
 
-import yaml
-
-from tests.servers import RasaStack
-
-HELDOUT = Path(__file__).parent / "nlu" / "heldout.yml"
-ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\]\{(?P<json>[^}]+)\}|\[(?P<text2>[^\]]+)\]\((?P<entity>[^)]+)\)")
-
-
-def parse_example(line: str) -> Tuple[str, List[Tuple[str, str]]]:
-    import json
-
-    entities: List[Tuple[str, str]] = []
-
-    def replace(match: re.Match) -> str:
-        if match.group("json"):
-            spec = json.loads("{" + match.group("json") + "}")
-            entities.append((spec["entity"], spec.get("value", match.group("text"))))
-            return match.group("text")
-        entities.append((match.group("entity"), match.group("text2")))
-        return match.group("text2")
-
-    return ANNOTATION.sub(replace, line), entities
-
-
-def load_heldout() -> List[Tuple[str, str, List[Tuple[str, str]]]]:
-    data = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
-    examples = []
-    for block in data["nlu"]:
-        if "intent" not in block:
-            continue
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                text, entities = parse_example(line[2:])
-                examples.append((block["intent"], text, entities))
-    return examples
+from launch.heldout import load_heldout
+from launch.servers import RasaStack
 
 
 def test_heldout_intent_accuracy_and_entity_recall(stack: RasaStack) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.servers import MODEL, ROOT, VENV_BIN, store_env
+from launch.servers import MODEL, ROOT, VENV_BIN, store_env
 
 
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:

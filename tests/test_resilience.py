@@ -12,7 +12,7 @@ import pytest
 
 from bot.input_guard import UNAVAILABLE_REPLY
 from bot.typography import french
-from tests.servers import ROOT, VENV_BIN, RasaStack, start_stack, texts
+from launch.servers import ROOT, VENV_BIN, RasaStack, start_stack, texts
 
 
 @pytest.fixture(scope="module")

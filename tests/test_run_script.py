@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.servers import ROOT, free_port, texts
+from launch.servers import ROOT, free_port, texts
 
 
 def process_group_alive(pgid: int) -> bool:

@@ -52,7 +52,7 @@ def test_finding_something_hard_is_not_a_symptom(text: str) -> None:
 
 def test_advice_asked_with_the_verb_is_not_a_request_for_a_person() -> None:
     from bot.requests import asks_for_advice_not_a_person
-    from tests.test_nlu_heldout import load_heldout
+    from launch.heldout import load_heldout
 
     heldout = load_heldout()
     assert not [text for intent, text, _ in heldout if intent == "request_human" and asks_for_advice_not_a_person(text)]

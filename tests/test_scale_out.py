@@ -15,8 +15,8 @@ import psycopg2
 import pytest
 
 from bot.typography import french
-from tests.servers import RasaStack, free_port, texts
-from tests.services import PostgresServer, RedisServer, start_postgres, start_redis
+from launch.servers import RasaStack, free_port, texts
+from launch.services import PostgresServer, RedisServer, start_postgres, start_redis
 
 CONVERSATIONS = 10
 MESSAGES_PER_CONVERSATION = 6

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import requests
 
-from tests.servers import RasaStack
+from launch.servers import RasaStack
 from tests.socketio_client import SocketIOTestClient
 
 

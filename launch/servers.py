@@ -1,4 +1,4 @@
-"""Starts the real action server and Rasa server on free loopback ports for tests."""
+"""Starts the real action server, Rasa server and web page on free loopback ports, for the tests and the benchmark."""
 
 from __future__ import annotations
 

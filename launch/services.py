@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional
 
-from tests.servers import free_port, stop
+from launch.servers import free_port, stop
 
 START_TIMEOUT = 60
 
