@@ -16,7 +16,8 @@ _ADVICE_VERB = re.compile(r"\b(me|m|nous)\s+(conseill|recommand|orient|guid|aigu
 _PERSON = re.compile(
     r"\b(un|une|le|la|les|des|votre|vos|mon|ma|d un|d une|a un|a une|avec un|avec une|vrai|vraie)\s+(vrai\s+|vraie\s+)?"
     r"(conseill(er|ere|ers|eres)|humain|humaine|personne|interlocut\w*)\b"
-    r"|\b(quelqu un|parler|rappel\w*|rendez vous|rdv|telephon\w*|appel\w*|contact\w*|joindre|humain|en vrai|en personne)\b"
+    # (Calling someone, not "les appels d'urgence" of the SAMU.)
+    r"|\b(quelqu un|parler|rappel\w*|m appel\w*|appelez|rendez vous|rdv|telephon\w*|contact\w*|joindre|humain|en vrai|en personne)\b"
 )
 
 

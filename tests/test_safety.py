@@ -59,3 +59,10 @@ def test_advice_asked_with_the_verb_is_not_a_request_for_a_person() -> None:
     assert sum(1 for intent, text, _ in heldout if intent == "request_pathway" and asks_for_advice_not_a_person(text)) >= 20
     assert asks_for_advice_not_a_person("vous pouvez me conseiller une formation ? je suis inscrite a france travail")
     assert not asks_for_advice_not_a_person("pouvez-vous m'orienter vers un conseiller humain")
+
+
+def test_the_samu_s_emergency_calls_are_not_a_call_asked_for() -> None:
+    from bot.requests import asks_for_advice_not_a_person
+
+    assert asks_for_advice_not_a_person("je voudrais répondre aux appels d'urgence du SAMU, vous me conseillez quoi ?")
+    assert not asks_for_advice_not_a_person("vous pouvez me conseiller ? appelez-moi demain")
