@@ -7,7 +7,8 @@ knowledge base (bot/knowledge/profile.yml).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+import functools
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from bot.answers import ANSWERED_INTENTS
 from bot.cues import is_question
@@ -33,7 +34,13 @@ NEVER_AN_ANSWER = ("ask_medical_advice",)
 
 def read_answer(text: str, requested: Optional[str]) -> Dict[str, Answer]:
     """Every profile value a message gives (the question asked, ``requested``, reads bare answers)."""
-    return {k: v for k, v in extract_profile(text, requested).items() if k in PROFILE_SLOTS and v is not None}
+    # A copy: the form reads one message once per slot, and callers may change what they get.
+    return {k: list(v) if isinstance(v, list) else v for k, v in _reading(text, requested)}
+
+
+@functools.lru_cache(maxsize=256)
+def _reading(text: str, requested: Optional[str]) -> Tuple[Tuple[str, Answer], ...]:
+    return tuple((k, v) for k, v in extract_profile(text, requested).items() if k in PROFILE_SLOTS and v is not None)
 
 
 def answers_the_question(kb: KnowledgeBase, text: str, requested: Optional[str], intent: str = "", confidence: float = 0.0) -> bool:
