@@ -339,6 +339,11 @@ def _follow_up(
     if term and not route:
         return ask("ask_definition", term=term)
     if route:
+        # A topic that is not a route's but has a facet about this one stays ("et un apprenti de
+        # 22 ans ?" after an apprentice's pay).
+        facet_of_route = _facet_about_route(kb, last.topic, route) if last.topic and last.topic not in ROUTE_INTENTS else None
+        if facet_of_route:
+            return ask(last.topic, facet=facet_of_route)
         return ask(follow_up_intent(last.topic, route, None), route=route)
     topic = named_topic(kb, text)
     if topic:

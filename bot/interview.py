@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from bot.answers import ANSWERED_INTENTS
 from bot.cues import is_question
 from bot.knowledge import KnowledgeBase
 from bot.parsing import LITTLE_BUDGET, MAX_AGE, MIN_AGE, NO_LIMIT, UNKNOWN, Answer, extract_profile
@@ -30,6 +29,11 @@ MAX_WORDS_OF_A_BARE_ANSWER = 3
 SURE_INTENT = 0.8
 # Never taken for an answer: health comes first.
 NEVER_AN_ANSWER = ("ask_medical_advice",)
+# Requests about the conversation itself: even in a few words, they are not a value.
+CONVERSATION_REQUESTS = ("stop_interview", "restart_interview", "resume_interview", "request_human", "request_pathway")
+# The knowledge question each profile question is about: a statement naming financings, asking
+# nothing, answers « Quels financements ? » however sure the NLU is that it is about financing.
+SLOT_TOPICS = {"financing": "ask_financing", "budget_eur": "ask_cost", "max_duration_months": "ask_duration"}
 
 
 def read_answer(text: str, requested: Optional[str]) -> Dict[str, Answer]:
@@ -56,8 +60,11 @@ def answers_the_question(kb: KnowledgeBase, text: str, requested: Optional[str],
         return len(text.split()) <= MAX_WORDS_OF_A_DONT_KNOW
     if value is None:
         return False
-    # « cpf » to « Quels financements ? »: a topic's name alone is the answer, however sure the NLU is.
-    return confidence < SURE_INTENT or (intent in ANSWERED_INTENTS and len(text.split()) <= MAX_WORDS_OF_A_BARE_ANSWER)
+    if confidence < SURE_INTENT or intent == SLOT_TOPICS.get(requested):
+        return True
+    # « cpf » to « Quels financements ? », « peu importe » to « Combien de temps ? »: a value alone is
+    # the answer, however sure the NLU is of a topic or of a pleasantry.
+    return len(text.split()) <= MAX_WORDS_OF_A_BARE_ANSWER and intent not in CONVERSATION_REQUESTS
 
 
 def checked(kb: KnowledgeBase, slot: str, value: Any) -> Optional[Answer]:

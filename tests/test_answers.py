@@ -385,6 +385,17 @@ def test_follow_up_repeats_the_previous_topic() -> None:
         # The topic of the conversation, when the words name its facets more than the NLU's topic.
         ("ask_missions", "ses missions c'est quoi ?", [], None, Context("ask_digital_role"), ("ask_digital_role", None, None)),
         ("ask_duration", "et a partir de 26 ans ?", [], None, Context("ask_salary", facet="apprentice"), ("ask_salary", None, None)),
+        # A route named after a topic with a facet about it: that facet ("et un apprenti de 22 ans ?" after the pay).
+        (
+            "ask_followup",
+            "et un apprenti de 22 ans ?",
+            ["alternance"],
+            None,
+            Context("ask_salary", facet="apprentice"),
+            ("ask_salary", None, None),
+        ),
+        ("ask_followup", "et en alternance ?", ["alternance"], None, Context("ask_salary"), ("ask_salary", None, None)),
+        ("ask_followup", "et en alternance ?", ["alternance"], None, Context("ask_workplaces"), ("ask_training_paths", "alternance", None)),
         ("ask_job_outlook", "c'est lié à ma santé 2022 ?", [], None, Context("ask_job_outlook"), ("ask_training_paths", None, None)),
         ("nlu_fallback", "sdfsdf qsdqsd", [], None, Context("ask_cost", "alternance"), ("nlu_fallback", None, None)),
         ("out_of_scope", "quel temps fait-il demain ?", [], None, Context("ask_financing", scheme="cpf"), ("out_of_scope", None, None)),

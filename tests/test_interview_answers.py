@@ -61,3 +61,21 @@ def test_a_question_or_a_sure_request_is_never_taken_for_an_answer(kb, slot: str
     assert not [text for text in requests if answers_the_question(kb, text, slot, "request_human", SURE_INTENT)]
     health = [text for intent, text, _ in load_heldout() if intent == "ask_medical_advice"]
     assert not [text for text in health if answers_the_question(kb, text, slot, "ask_salary", UNSURE)]
+
+
+@pytest.mark.parametrize(
+    "text, slot, intent, expected",
+    [
+        # Financings named, nothing asked, to « Quels financements ? »: an answer, however sure the NLU is of ask_financing.
+        ("mon employeur ou le cpf", "financing", "ask_financing", True),
+        # A value in a few words, whatever pleasantry the NLU saw in it.
+        ("peu importe", "max_duration_months", "help", True),
+        ("4000 euros", "budget_eur", "ask_cost", True),
+        # A sure request about the conversation is one, even in a word.
+        ("non", "must_be_paid", "stop_interview", False),
+        # A sure knowledge question of another topic, in more than a few words, is a question.
+        ("mon employeur ou le cpf", "budget_eur", "ask_financing", False),
+    ],
+)
+def test_a_sure_intent_and_an_answer(kb, text: str, slot: str, intent: str, expected: bool) -> None:
+    assert answers_the_question(kb, text, slot, intent, 0.95) is expected

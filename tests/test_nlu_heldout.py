@@ -1,6 +1,7 @@
 """The trained model on the held-out test set, which is never trained on.
 
-Fails under 0.90 intent accuracy or 0.85 entity recall (entity type and canonical value).
+Fails under the targets of issue 11: 0.96 intent accuracy and 0.95 macro-F1 (over the intents the
+set expects), 0.85 entity recall (entity type and canonical value).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ def test_heldout_intent_accuracy_and_entity_recall(stack: RasaStack) -> None:
     assert len(examples) >= 500
     correct, expected_entities, found_entities = 0, 0, 0
     confusions: Counter = Counter()
+    predicted_as: Counter = Counter()
     missed: List[str] = []
     for intent, text, entities in examples:
         parsed = stack.parse(text)
         predicted = parsed["intent"]["name"]
+        predicted_as[predicted] += 1
         if predicted == intent:
             correct += 1
         else:
@@ -34,9 +37,19 @@ def test_heldout_intent_accuracy_and_entity_recall(stack: RasaStack) -> None:
                 missed.append(f"{text!r}: {entity} not in {sorted(got)}")
     accuracy = correct / len(examples)
     recall = found_entities / max(expected_entities, 1)
-    report = f"intent accuracy {accuracy:.3f} on {len(examples)}, entity recall {recall:.3f} on {expected_entities}"
+    expected_as = Counter(intent for intent, _, _ in examples)
+    f1s = []
+    for intent, count in expected_as.items():
+        right = count - sum(n for (expected, _), n in confusions.items() if expected == intent)
+        f1s.append(2 * right / (count + predicted_as[intent]))
+    macro_f1 = sum(f1s) / len(f1s)
+    report = (
+        f"intent accuracy {accuracy:.3f} on {len(examples)}, macro-F1 {macro_f1:.3f} on {len(f1s)} intents, "
+        f"entity recall {recall:.3f} on {expected_entities}"
+    )
     print(report)
     print("most frequent confusions:", confusions.most_common(15))
     print("missed entities:", *missed[:20], sep="\n  ")
-    assert accuracy >= 0.90, report
+    assert accuracy >= 0.96, report
+    assert macro_f1 >= 0.95, report
     assert recall >= 0.85, report
