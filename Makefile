@@ -48,7 +48,7 @@ validate: install ## rasa data validate, warnings as errors
 	$(RASA) data validate --fail-on-warnings
 
 run: install $(MODEL) ## install, train if needed, start every server and print the addresses
-	scripts/run.sh
+	$(PY) -m launch
 
 test: install system-deps $(MODEL) lint types ## everything: lint, types, then every test (CI runs this)
 	@$(PY) scripts/kb_review.py --warn-only

@@ -1,2 +1,3 @@
-"""Starts the project's servers (action server, Rasa, web page) and services (PostgreSQL, Redis) on
-loopback, for the tests and the benchmark; reads the held-out NLU set for both."""
+"""Starts the project's servers (action server, Rasa, web page) for `make run` (``python -m launch``), the
+tests and the benchmark, and services (PostgreSQL, Redis) on loopback for the last two; reads the held-out
+NLU set for both."""

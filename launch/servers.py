@@ -1,4 +1,5 @@
-"""Starts the real action server, Rasa server and web page on free loopback ports, for the tests and the benchmark."""
+"""Starts the real action server, Rasa server and web page: on free loopback ports for the tests and the
+benchmark, on the configured ports for `make run` (``python -m launch``, launch/__main__.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,30 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "assistant.tar.gz"
 START_TIMEOUT = 240
+# How long a server has to stop after TERM before it is killed.
+STOP_GRACE = 20
+
+
+def new_token() -> str:
+    """A token for Rasa's HTTP API. It may start with "-": the command line passes it as --auth-token=VALUE."""
+    return secrets.token_urlsafe(24)
+
+
+def actions_url(actions_port: int) -> str:
+    """Where Rasa calls the action server (endpoints.yml's ACTIONS_URL)."""
+    return f"http://127.0.0.1:{actions_port}/webhook"
+
+
+def default_web_origins(web_port: int) -> List[str]:
+    """The origins browsers may call Rasa from (CORS and the socket.io origin check): the web page's own."""
+    return [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
+
+
+def reachable_host(bind: str) -> str:
+    """The host to reach a server listening on ``bind`` from this machine, for URLs."""
+    if bind in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{bind}]" if ":" in bind else bind
 
 
 def free_port() -> int:
@@ -45,10 +70,36 @@ def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=STOP_GRACE)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def _signal_group(pgid: int, signum: int) -> bool:
+    """Whether the group still existed."""
+    try:
+        os.killpg(pgid, signum)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def stop_groups(processes: List[subprocess.Popen], grace: float = STOP_GRACE) -> None:
+    """Stops processes we started as group leaders (start_new_session) with every process of their groups,
+    such as the Sanic workers they forked: TERM to all at once, KILL to what is left after ``grace`` s."""
+    groups = [process.pid for process in processes if _signal_group(process.pid, signal.SIGTERM)]
+    deadline = time.monotonic() + grace
+    while groups and time.monotonic() < deadline:
+        time.sleep(0.2)
+        for process in processes:
+            process.poll()  # reaps a leader that has exited: its zombie would keep the group alive
+        # A group seen gone is never signalled again: its number could be reused.
+        groups = [pgid for pgid in groups if _signal_group(pgid, 0)]
+    for pgid in groups:
+        _signal_group(pgid, signal.SIGKILL)
+    for process in processes:
+        process.wait()
 
 
 def store_env(state_dir: Path) -> Dict[str, str]:
@@ -71,27 +122,39 @@ class RasaStack:
     web_port: int = 0
     # Overrides of the environment (production stores, SANIC_WORKERS...).
     extra_env: Dict[str, str] = field(default_factory=dict)
+    # Where Rasa and the web page listen; the action server is for Rasa only and stays on loopback.
+    bind: str = "127.0.0.1"
+    # None: default_web_origins(web_port), computed late since start_web may pick the port.
+    origins: Optional[List[str]] = None
+    # `make run`: logs go to the terminal instead of log_dir (which then only holds the SQLite store), and
+    # each server leads its own process group, so that stopping it also stops the Sanic workers it forked.
+    foreground: bool = False
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return f"http://{reachable_host(self.bind)}:{self.rasa_port}"
 
     @property
     def web_url(self) -> str:
-        return f"http://127.0.0.1:{self.web_port}"
+        return f"http://{reachable_host(self.bind)}:{self.web_port}"
+
+    @property
+    def actions_health_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}/health"
 
     @property
     def web_origins(self) -> List[str]:
-        return [f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"]
+        return self.origins if self.origins is not None else default_web_origins(self.web_port)
 
     def env(self) -> Dict[str, str]:
         env = dict(os.environ)
+        # TensorFlow is chatty; an explicit setting wins.
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.update(
             PYTHONPATH=str(ROOT),
-            ACTIONS_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-            SANIC_HOST="127.0.0.1",
-            TF_CPP_MIN_LOG_LEVEL="2",
+            ACTIONS_URL=actions_url(self.actions_port),
+            SANIC_HOST="127.0.0.1",  # read by the action server only
             WEB_ORIGINS=",".join(self.web_origins),
         )
         env.update(store_env(self.log_dir))
@@ -99,17 +162,24 @@ class RasaStack:
         return env
 
     def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "wb")
-        process = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        if self.foreground:
+            process = subprocess.Popen(args, cwd=ROOT, env=self.env(), start_new_session=True)
+        else:
+            with open(self.log_dir / f"{name}.log", "wb") as log:
+                process = subprocess.Popen(args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(process)
         return process
 
-    def start_actions(self) -> subprocess.Popen:
+    def start_actions(self, wait: bool = True) -> subprocess.Popen:
         process = self._spawn(
             "actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)]
         )
-        wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", process)
+        if wait:
+            self.wait_for_actions(process)
         return process
+
+    def wait_for_actions(self, process: subprocess.Popen) -> None:
+        wait_until_up(self.actions_health_url, process)
 
     def start_rasa(self, model: Path = MODEL, port: Optional[int] = None, name: str = "rasa", wait: bool = True) -> subprocess.Popen:
         """Starts Rasa (on self.rasa_port, or another port for a second process on the same stores)."""
@@ -128,7 +198,7 @@ class RasaStack:
                 "--credentials",
                 "credentials.yml",
                 "--interface",
-                "127.0.0.1",
+                self.bind,
                 "--port",
                 str(port),
                 "--enable-api",
@@ -142,9 +212,9 @@ class RasaStack:
         return process
 
     def wait_for_rasa(self, process: subprocess.Popen, port: Optional[int] = None) -> None:
-        wait_until_up(f"http://127.0.0.1:{port or self.rasa_port}/status?token={self.token}", process)
+        wait_until_up(f"http://{reachable_host(self.bind)}:{port or self.rasa_port}/status?token={self.token}", process)
 
-    def start_web(self) -> subprocess.Popen:
+    def start_web(self, wait: bool = True) -> subprocess.Popen:
         self.web_port = self.web_port or free_port()
         process = self._spawn(
             "web",
@@ -152,19 +222,26 @@ class RasaStack:
                 str(VENV_BIN / "python"),
                 str(ROOT / "scripts" / "serve_web.py"),
                 "--host",
-                "127.0.0.1",
+                self.bind,
                 "--port",
                 str(self.web_port),
                 "--rasa-port",
                 str(self.rasa_port),
             ],
         )
-        wait_until_up(f"{self.web_url}/", process)
+        if wait:
+            self.wait_for_web(process)
         return process
 
+    def wait_for_web(self, process: subprocess.Popen) -> None:
+        wait_until_up(f"{self.web_url}/", process)
+
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            stop(process)
+        if self.foreground:
+            stop_groups(self.processes)
+        else:
+            for process in reversed(self.processes):
+                stop(process)
         self.processes.clear()
 
     # --- HTTP helpers ------------------------------------------------------------------
@@ -193,7 +270,7 @@ class RasaStack:
 
 
 def start_stack(log_dir: Path, with_actions: bool = True, with_web: bool = False, extra_env: Optional[Dict[str, str]] = None) -> RasaStack:
-    stack = RasaStack(free_port(), free_port(), secrets.token_urlsafe(16), log_dir, web_port=free_port(), extra_env=dict(extra_env or {}))
+    stack = RasaStack(free_port(), free_port(), new_token(), log_dir, web_port=free_port(), extra_env=dict(extra_env or {}))
     try:
         if with_actions:
             stack.start_actions()

@@ -37,10 +37,10 @@ INTEGRATION_MODULES = (
         "test_e2e_http",
         "test_e2e_interview",
         "test_hostile_input",
+        "test_launch_run",
         "test_nlu_heldout",
         "test_rasa_data",
         "test_resilience",
-        "test_run_script",
         "test_socketio_channel",
     }
     | BROWSER_MODULES
