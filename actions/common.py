@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.feedback import rateable
 from bot.knowledge import KnowledgeBase, load_knowledge_base
 from bot.reply import Reply
 
@@ -19,7 +21,9 @@ def knowledge_base() -> KnowledgeBase:
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    """One message: the text, its buttons and its custom payload (sources, pathway card) together."""
+    """One message: the text, its buttons and its custom payload (sources, pathway card) together.
+    A knowledge answer or a recommendation gets a fresh id, by which the visitor can rate it."""
+    reply = rateable(reply, uuid.uuid4().hex)
     buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
     dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=reply.custom)
 

@@ -9,11 +9,17 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import knowledge_base, latest_intent, send
+from actions.handoff import reset_events
 from actions.knowledge import answer_in_context
 from bot.conversation import clarification, human_contact, message
+from bot.feedback import FEEDBACK_SLOT
+from bot.handoff import FORM_SLOTS, REQUEST_SLOT
 
 # The intents action_follow_context handles that have a usual reply (bot/messages.yml).
 USUAL_REPLY = ("out_of_scope", "bot_challenge", "help", "affirm", "deny")
+# Not carried over to a new session: records the dashboard reads once (ratings, hand-off requests)
+# and the hand-off's own answers.
+NOT_CARRIED_OVER = (FEEDBACK_SLOT, REQUEST_SLOT) + FORM_SLOTS
 
 
 class ActionSessionStart(Action):
@@ -25,7 +31,7 @@ class ActionSessionStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
         # carry_over_slots_to_new_session: copy the slots explicitly, as Rasa's default action does.
-        events.extend(e for e in tracker.events if e.get("event") == "slot")
+        events.extend(e for e in tracker.events if e.get("event") == "slot" and e.get("name") not in NOT_CARRIED_OVER)
         if not tracker.events or not any(e.get("event") == "user" for e in tracker.events):
             send(dispatcher, message("welcome"))
         events.append(ActionExecuted("action_listen"))
@@ -55,9 +61,11 @@ class ActionFollowContext(Action):
 
 
 class ActionRequestHuman(Action):
+    """The public contacts; the hand-off form follows (data/rules/handoff.yml), afresh."""
+
     def name(self) -> Text:
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        send(dispatcher, human_contact())
-        return []
+        send(dispatcher, human_contact(closing=False))
+        return reset_events(tracker)

@@ -96,12 +96,14 @@ def clarification(kb: KnowledgeBase, ranked_intents: Sequence[str]) -> Reply:
     return Reply(text=text, buttons=tuple(buttons))
 
 
-def human_contact(path: Path | None = None) -> Reply:
-    """The human advisers configured in settings/contact.yml (or $CONTACT_FILE)."""
+def human_contact(path: Path | None = None, closing: bool = True) -> Reply:
+    """The human advisers configured in settings/contact.yml (or $CONTACT_FILE); ``closing``: with
+    the line that says the bot is still there (left out when the offer of the hand-off follows)."""
     path = path or Path(os.environ.get("CONTACT_FILE", CONTACT_FILE))
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     lines = [settings["intro"]]
     for contact in settings["contacts"]:
         lines.append(f"• {contact['name']} : {contact['detail']} — {contact['url']}")
-    lines.append("Je reste disponible ici si vous avez d'autres questions.")
+    if closing:
+        lines.append("Je reste disponible ici si vous avez d'autres questions.")
     return Reply(text="\n".join(lines))

@@ -429,10 +429,15 @@ def say(kb: KnowledgeBase, slot: str, value: Any) -> str:
     return str(value)
 
 
+def recap_items(profile: Profile, kb: KnowledgeBase) -> List[str]:
+    """Each answer the person gave, in a few words (answers not given or not known left out)."""
+    said = [(f.name, getattr(profile, f.name)) for f in fields(Profile)]
+    return [say(kb, slot, value) for slot, value in said if value is not None and value != UNKNOWN]
+
+
 def recap(profile: Profile, kb: KnowledgeBase) -> str:
     """What the person said, in a few words, so that they can correct it ("" if nothing)."""
-    said = [(f.name, getattr(profile, f.name)) for f in fields(Profile)]
-    return ", ".join(say(kb, slot, value) for slot, value in said if value is not None and value != UNKNOWN)
+    return ", ".join(recap_items(profile, kb))
 
 
 def _first_clause(text: str) -> str:

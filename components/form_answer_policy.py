@@ -22,6 +22,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.feedback import PAYLOAD_ONLY_INTENTS
 from bot.interview import answers_the_question
 from bot.knowledge import KnowledgeBase, load_knowledge_base
 
@@ -60,6 +61,9 @@ class FormAnswerPolicy(Policy):
                 self._kb = load_knowledge_base()
             message = tracker.latest_message
             intent = message.intent or {}
+            # A rating of an answer (the widget's payload) answers no question: its rule takes it.
+            if intent.get("name") in PAYLOAD_ONLY_INTENTS:
+                return self._prediction(probabilities)
             if answers_the_question(
                 self._kb,
                 message.text or "",

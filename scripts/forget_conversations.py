@@ -5,7 +5,9 @@
 
 Uses the same TRACKER_STORE_URL as the servers (default: the SQLite file of
 `make run`). Rasa reads the store on every turn, so nothing of a deleted
-conversation survives in a running server, except a turn in progress.
+conversation survives in a running server, except a turn in progress. The
+dashboard's marks tied to these conversations (a hand-off request handled) go
+with them.
 """
 
 from __future__ import annotations
@@ -18,11 +20,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from admin.store import forget_marks  # noqa: E402
+
 DEFAULT_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / '.state' / 'conversations.db'}"
 
 
 def forget(url: str, senders: list, older_than_days: float = 0) -> int:
-    """Deletes the events of the given conversations, or of those idle for that long; returns the rows deleted."""
+    """Deletes the events of the given conversations, or of those idle for that long, and the
+    dashboard's marks tied to them; returns the events deleted."""
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         if not sa.inspect(connection).has_table("events"):
@@ -34,13 +41,11 @@ def forget(url: str, senders: list, older_than_days: float = 0) -> int:
             )
         else:
             cutoff = time.time() - older_than_days * 86400
-            result = connection.execute(
-                sa.text(
-                    "DELETE FROM events WHERE sender_id IN "
-                    "(SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff)"
-                ),
-                {"cutoff": cutoff},
-            )
+            idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+            # Named before they go, for their marks.
+            senders = [row[0] for row in connection.execute(sa.text(idle), {"cutoff": cutoff})]
+            result = connection.execute(sa.text(f"DELETE FROM events WHERE sender_id IN ({idle})"), {"cutoff": cutoff})
+        forget_marks(connection, senders)
         return int(result.rowcount or 0)
 
 

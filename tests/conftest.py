@@ -29,13 +29,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
 
 
 # Test tiers (pyproject.toml's markers), by module: `make test-fast` runs the unit tier alone.
-BROWSER_MODULES = {"test_web_widget"}
-SERVICES_MODULES = {"test_scale_out"}
+BROWSER_MODULES = {"test_admin_browser", "test_feedback_widget", "test_web_widget"}
+SERVICES_MODULES = {"test_admin_postgres", "test_scale_out"}
 INTEGRATION_MODULES = (
     {
+        "test_admin_e2e",
+        "test_admin_http",
         "test_conversations",
         "test_e2e_http",
         "test_e2e_interview",
+        "test_feedback_handoff_http",
         "test_hostile_input",
         "test_launch_run",
         "test_nlu_heldout",

@@ -50,6 +50,10 @@ KNOWN_MISSES: Dict[str, Dict[tuple, str]] = {
             2,
         ): "« faut que je refasse une formation ? » is read as a request for advice: the interview starts",
         (
+            "nurse's aide who wants to evolve",
+            5,
+        ): "inside the interview turn 2 started, a question the NLU cannot place (nlu_fallback) is taken for an unreadable answer",
+        (
             "employee in a permanent contract wanting paid leave to retrain",
             3,
         ): "a seniority given after Transitions Pro's conditions is read as a profile fact, not checked against them",

@@ -13,20 +13,28 @@
   var STORAGE_KEY = "assistant-medical-chat";
   var MAX_STORED_MESSAGES = 200;
   var MAX_CHARS = 1000;
+  var MAX_COMMENT_CHARS = 300;
   var TURN_TIMEOUT_MS = 45000;
+  var ANSWER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
   var state = loadState();
   var socket = null;
   var everConnected = false;
   var turnTimer = null;
   var els = {};
+  // The turns sent and not yet ended (bot_turn_end), in order: a visitor's message, or a rating,
+  // whose replies are shown under the rated answer rather than in the conversation.
+  var turns = [];
 
   function loadState() {
     try {
       var saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-      if (saved && Array.isArray(saved.messages)) return saved;
+      if (saved && Array.isArray(saved.messages)) {
+        if (!saved.ratings || typeof saved.ratings !== "object") saved.ratings = {};
+        return saved;
+      }
     } catch (e) { /* unreadable storage: start afresh */ }
-    return { sessionId: null, messages: [], quickReplies: [], open: false };
+    return { sessionId: null, messages: [], quickReplies: [], open: false, ratings: {} };
   }
 
   function saveState() {
@@ -122,6 +130,9 @@
       item.appendChild(document.createTextNode(cut >= 0 ? text.slice(0, cut) : text));
       if (cut >= 0) item.appendChild(renderSources(message.sources));
     }
+    if (message.feedback && ANSWER_ID.test(String(message.feedback.answerId))) {
+      item.appendChild(renderFeedback(String(message.feedback.answerId)));
+    }
     els.log.appendChild(item);
     els.log.scrollTop = els.log.scrollHeight;
   }
@@ -143,6 +154,115 @@
     });
     line.appendChild(document.createTextNode("."));
     return line;
+  }
+
+  // ---- Feedback: « Cette réponse vous a-t-elle aidé ? », 👍 / 👎, then an optional reason and comment.
+  function renderFeedback(answerId) {
+    var box = el("div", { className: "chat-feedback", role: "group", "aria-label": L.feedbackGroup, "data-answer": answerId });
+    var done = state.ratings[answerId];
+    if (done && done.recorded) {
+      box.appendChild(el("p", { className: "chat-feedback-status", role: "status" }, done.text || L.feedbackThanks));
+      return box;
+    }
+    var ids = "chat-feedback-" + answerId;
+    var row = el("div", { className: "chat-feedback-row" });
+    row.appendChild(el("p", { className: "chat-feedback-question", id: ids + "-question" }, L.feedbackQuestion));
+    var up = rateButton("👍", L.feedbackUp, L.feedbackUpMore, "up");
+    var down = rateButton("👎", L.feedbackDown, L.feedbackDownMore, "down");
+    row.appendChild(up);
+    row.appendChild(down);
+    box.appendChild(row);
+
+    var details = el("div", { className: "chat-feedback-details", hidden: "" });
+    details.appendChild(el("p", { className: "chat-feedback-label", id: ids + "-reasons" }, L.feedbackReasonsLabel));
+    var reasons = el("div", { className: "chat-feedback-reasons", role: "group", "aria-labelledby": ids + "-reasons" });
+    var chosen = null;
+    L.feedbackReasons.forEach(function (reason) {
+      var button = el("button", { type: "button", className: "chat-feedback-reason", "aria-pressed": "false", "data-reason": reason.id }, reason.label);
+      button.addEventListener("click", function () {
+        chosen = chosen === reason.id ? null : reason.id;
+        Array.prototype.forEach.call(reasons.querySelectorAll("button"), function (b) {
+          b.setAttribute("aria-pressed", b.getAttribute("data-reason") === chosen ? "true" : "false");
+        });
+      });
+      reasons.appendChild(button);
+    });
+    details.appendChild(reasons);
+    details.appendChild(el("label", { for: ids + "-comment", className: "chat-feedback-label" }, L.feedbackCommentLabel));
+    var comment = el("textarea", { id: ids + "-comment", rows: "2", maxlength: String(MAX_COMMENT_CHARS), className: "chat-feedback-comment" });
+    details.appendChild(comment);
+    var send = el("button", { type: "button", className: "chat-feedback-send" }, L.feedbackSend);
+    details.appendChild(send);
+    box.appendChild(details);
+    var status = el("p", { className: "chat-feedback-status", role: "status" });
+    box.appendChild(status);
+
+    up.addEventListener("click", function () { sendFeedback(answerId, box, { rating: "up" }); });
+    down.addEventListener("click", function () {
+      down.setAttribute("aria-pressed", "true");
+      up.setAttribute("aria-pressed", "false");
+      details.hidden = false;
+      reasons.querySelector("button").focus();
+    });
+    send.addEventListener("click", function () {
+      sendFeedback(answerId, box, { rating: "down", reason: chosen, comment: comment.value.trim().slice(0, MAX_COMMENT_CHARS) });
+    });
+    return box;
+  }
+
+  // « 👍 Oui »: the word is shown too (not every device has the emoji), the sentence is for screen readers.
+  function rateButton(symbol, word, more, rating) {
+    var button = el("button", {
+      type: "button", className: "chat-feedback-rate", "aria-pressed": "false", "data-rating": rating, "aria-label": word + more,
+    });
+    button.appendChild(el("span", { "aria-hidden": "true", className: "chat-feedback-symbol" }, symbol));
+    button.appendChild(document.createTextNode(" " + word));
+    return button;
+  }
+
+  function setFeedbackBusy(box, busy) {
+    Array.prototype.forEach.call(box.querySelectorAll("button, textarea"), function (control) { control.disabled = busy; });
+  }
+
+  // A rating is a payload message (/give_feedback{...}): never shown as the visitor's message,
+  // and read by no classifier (bot/feedback.py).
+  function sendFeedback(answerId, box, fields) {
+    var status = box.querySelector(".chat-feedback-status");
+    if (!socket || !socket.connected || !state.sessionId) {
+      status.textContent = L.feedbackOffline;
+      return;
+    }
+    var data = { feedback_answer: answerId, feedback_rating: fields.rating };
+    if (fields.reason) data.feedback_reason = fields.reason;
+    if (fields.comment) data.feedback_comment = fields.comment;
+    // (Disabled controls lose the focus: remember whether the visitor was there, to give it back.)
+    turns.push({ kind: "feedback", answerId: answerId, box: box, recorded: false, text: "", focused: box.contains(document.activeElement) });
+    socket.emit("user_uttered", { message: "/give_feedback" + JSON.stringify(data), session_id: state.sessionId });
+    setFeedbackBusy(box, true);
+    status.textContent = L.feedbackSending;
+  }
+
+  function feedbackReply(turn, data) {
+    var custom = data.custom && typeof data.custom === "object" ? data.custom : {};
+    if (typeof data.text === "string" && data.text) turn.text = data.text;
+    if (custom.type === "feedback_ack" && custom.answer_id === turn.answerId && custom.recorded === true) turn.recorded = true;
+  }
+
+  function feedbackDone(turn) {
+    var box = turn.box;
+    var status = box.querySelector(".chat-feedback-status");
+    if (!turn.recorded) {
+      setFeedbackBusy(box, false);
+      status.textContent = turn.text || L.feedbackFailed;
+      if (turn.focused) box.querySelector("button").focus();
+      return;
+    }
+    state.ratings[turn.answerId] = { recorded: true, text: turn.text || L.feedbackThanks };
+    saveState();
+    var thanks = el("p", { className: "chat-feedback-status", role: "status", tabindex: "-1" }, state.ratings[turn.answerId].text);
+    box.textContent = "";
+    box.appendChild(thanks);
+    if (turn.focused) thanks.focus();
   }
 
   function field(list, term, value) {
@@ -357,6 +477,7 @@
     state.quickReplies = [];
     saveState();
     renderQuickReplies();
+    turns.push({ kind: "message" });
     socket.emit("user_uttered", { message: payload, session_id: state.sessionId });
     setTyping(true);
     els.input.focus();
@@ -367,14 +488,17 @@
   function receive(data) {
     if (!data || typeof data !== "object") return;
     var custom = data.custom && typeof data.custom === "object" ? data.custom : null;
+    // A knowledge answer or a recommendation can be rated: under the answer, under the card.
+    var rated = custom && custom.feedback && typeof custom.feedback.answer_id === "string" ? { answerId: custom.feedback.answer_id } : null;
+    var card = custom && custom.type === "pathway_recommendation";
     if (typeof data.text === "string" && data.text) {
       var sources = custom && custom.type === "answer" && Array.isArray(custom.sources) ? custom.sources : null;
-      addMessage({ from: "bot", text: data.text, sources: sources });
+      addMessage({ from: "bot", text: data.text, sources: sources, feedback: card ? null : rated });
     } else if (data.attachment && data.attachment.payload && data.attachment.payload.src) {
       addMessage({ from: "bot", text: String(data.attachment.payload.src) });
     }
-    if (custom && custom.type === "pathway_recommendation") {
-      addMessage({ from: "bot", card: Object.assign({ received: new Date().toISOString() }, custom) });
+    if (card) {
+      addMessage({ from: "bot", card: Object.assign({ received: new Date().toISOString() }, custom), feedback: rated });
     }
     var buttons = data.quick_replies || data.buttons;
     if (Array.isArray(buttons) && buttons.length) {
@@ -410,13 +534,24 @@
       everConnected = true;
       if (isNew && state.messages.length === 0) {
         // Opens the conversation on the server side, which sends the welcome.
+        turns.push({ kind: "message" });
         socket.emit("user_uttered", { message: "/session_start", session_id: sessionId });
         setTyping(true);
       }
     });
-    socket.on("bot_uttered", function (data) { receive(data); });
-    socket.on("bot_turn_end", function () { setTyping(false); });
+    socket.on("bot_uttered", function (data) {
+      if (!data || typeof data !== "object") return;
+      if (turns.length && turns[0].kind === "feedback") feedbackReply(turns[0], data);
+      else receive(data);
+    });
+    socket.on("bot_turn_end", function () {
+      var turn = turns.shift();
+      if (turn && turn.kind === "feedback") feedbackDone(turn);
+      if (!turns.some(function (t) { return t.kind === "message"; })) setTyping(false);
+    });
     socket.on("disconnect", function () {
+      // The replies of the turns under way are lost: a rating can be sent again.
+      turns.splice(0).forEach(function (turn) { if (turn.kind === "feedback") feedbackDone(turn); });
       setTyping(false);
       setStatus("offline", L.disconnected);
     });
@@ -425,7 +560,8 @@
 
   function resetConversation() {
     if (state.messages.length && !window.confirm(L.newConversationConfirm)) return;
-    state = { sessionId: null, messages: [], quickReplies: [], open: true };
+    state = { sessionId: null, messages: [], quickReplies: [], open: true, ratings: {} };
+    turns = [];
     saveState();
     els.log.textContent = "";
     renderQuickReplies();

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, Optional, Text, Tuple
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.input_guard import NO_ANSWER_REPLY, UNAVAILABLE_REPLY, check_message
+from bot.commands import command_refusal
+from bot.input_guard import NO_ANSWER_REPLY, UNAVAILABLE_REPLY, check_message, is_command
 from bot.typography import french
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,23 @@ SILENT_COMMANDS = ("/session_start",)
 
 
 # Keys of a custom payload whose values are addresses or ids, never prose.
-_NOT_PROSE = {"url", "id", "type", "payload", "topic", "facet", "href", "src"}
+_NOT_PROSE = {"url", "id", "type", "payload", "topic", "facet", "href", "src", "answer_id"}
+# The model's intents and entities, which a payload message may name.
+Vocabulary = Tuple[FrozenSet[str], FrozenSet[str]]
+_VOCABULARIES: Dict[int, Vocabulary] = {}
+
+
+def model_vocabulary(app: Any) -> Optional[Vocabulary]:
+    """The intents and entities of the model the Sanic app serves; None before a model is loaded."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    domain = getattr(agent, "domain", None)
+    if domain is None:
+        return None
+    if id(domain) not in _VOCABULARIES:
+        # One entry per loaded domain (a new model replaces the agent's domain).
+        _VOCABULARIES.clear()
+        _VOCABULARIES[id(domain)] = (frozenset(domain.intents), frozenset(domain.entities))
+    return _VOCABULARIES[id(domain)]
 
 
 def typeset(value: Any, key: str = "") -> Any:
@@ -74,12 +91,20 @@ async def handle_turn(
     sender_id: Text,
     input_channel: Text,
     metadata: Optional[Dict[Text, Any]] = None,
+    vocabulary: Optional[Vocabulary] = None,
 ) -> None:
-    """Checks the text, runs Rasa on it, and answers if Rasa stayed silent."""
+    """Checks the text, runs Rasa on it, and answers if Rasa stayed silent.
+
+    A payload message (« /intent{...} ») must name one of the model's intents (``vocabulary``)
+    with a JSON object of its entities; a rating's fields are checked too (bot/commands.py)."""
     checked = check_message(raw_text)
-    if checked.refusal:
+    refusal = checked.refusal
+    if refusal is None and is_command(checked.text):
+        intents, entities = vocabulary if vocabulary is not None else (None, None)
+        refusal = command_refusal(checked.text, intents, entities)
+    if refusal:
         # Refused before NLU: nothing is written to the tracker store.
-        await output.send_text_message(sender_id, checked.refusal)
+        await output.send_text_message(sender_id, refusal)
         return
     try:
         await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata))

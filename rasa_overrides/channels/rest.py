@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from bot.input_guard import MAX_SENDER_CHARS, valid_sender
 from bot.typography import french
-from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, one_message
+from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, model_vocabulary, one_message
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class GuardedRestInput(RestInput):
                 sender,
                 self.name(),
                 metadata,
+                model_vocabulary(request.app),
             )
             return response.json(collector.messages)
 

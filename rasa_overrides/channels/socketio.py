@@ -29,7 +29,7 @@ from socketio import AsyncServer
 
 from bot.input_guard import MAX_MESSAGE_CHARS, valid_sender
 from bot.typography import french
-from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, one_message
+from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, model_vocabulary, one_message
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ class LargePacketSocketBlueprint(SocketBlueprint):
 
     def register(self, app: Any, options: Dict[Text, Any]) -> None:
         app.config.WEBSOCKET_MAX_SIZE = max(int(app.config.get("WEBSOCKET_MAX_SIZE") or 0), MAX_PACKET_BYTES)
+        # The Sanic app, whose agent knows the model's intents and entities (payload checks).
+        self.ctx.app = app
         super().register(app, options)
 
 
@@ -154,7 +156,16 @@ class WidgetSocketIOInput(SocketIOInput):
             if not isinstance(metadata, dict):
                 metadata = {}
             try:
-                await handle_turn(on_new_message, output, lambda: output.sent, data.get("message"), sender_id, self.name(), metadata)
+                await handle_turn(
+                    on_new_message,
+                    output,
+                    lambda: output.sent,
+                    data.get("message"),
+                    sender_id,
+                    self.name(),
+                    metadata,
+                    model_vocabulary(getattr(webhook.ctx, "app", None)),
+                )
             finally:
                 await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
 
