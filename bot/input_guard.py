@@ -40,6 +40,10 @@ UNAVAILABLE_REPLY = (
     "Je ne peux pas vous répondre pour le moment : un de mes services est momentanément "
     "indisponible. Réessayez dans quelques instants, votre conversation est conservée."
 )
+# A store (conversations, locks) stayed unreachable: nothing of this message was kept.
+NOT_RECORDED_REPLY = (
+    "Votre message n'a pas pu être enregistré : le service est momentanément indisponible. Vous pouvez le renvoyer dans quelques secondes."
+)
 NO_ANSWER_REPLY = "Désolé, je n'ai pas réussi à répondre à ce message. Pouvez-vous le reformuler ?"
 
 # Words that are common in English or Spanish questions and never French words,

@@ -11,6 +11,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -51,12 +52,39 @@ def _wait(check: Callable[[], bool], process: subprocess.Popen, what: str) -> No
 
 
 @dataclass
-class RedisServer:
-    port: int
+class Service:
+    """One server process, which the fault tests may stop and start again on the same port and data."""
+
+    name: str
+    command: List[str]
+    log_path: Path
+    answers: Callable[[], bool]
     process: subprocess.Popen
+    preexec: Optional[Callable[[], None]] = None
 
     def stop(self) -> None:
         stop(self.process)
+
+    def start_again(self) -> None:
+        """Starts the stopped server with the same command line, and waits until it answers."""
+        if self.process.poll() is None:
+            raise RuntimeError(f"{self.name} is still running")
+        self.process = _launch(self.command, self.log_path, self.preexec)
+        try:
+            _wait(self.answers, self.process, self.name)
+        except Exception:
+            stop(self.process)
+            raise
+
+
+def _launch(command: List[str], log_path: Path, preexec: Optional[Callable[[], None]] = None) -> subprocess.Popen:
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
+
+
+@dataclass
+class RedisServer(Service):
+    port: int = 0
 
 
 def start_redis(workdir: Path) -> RedisServer:
@@ -64,12 +92,9 @@ def start_redis(workdir: Path) -> RedisServer:
 
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    log = open(workdir / "redis.log", "wb")
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)]
+    log_path = workdir / "redis.log"
+    process = _launch(command, log_path)
 
     def answers() -> bool:
         try:
@@ -82,17 +107,20 @@ def start_redis(workdir: Path) -> RedisServer:
     except Exception:
         stop(process)
         raise
-    return RedisServer(port, process)
+    return RedisServer("redis-server", command, log_path, answers, process, port=port)
 
 
 @dataclass
-class PostgresServer:
-    port: int
-    url: str
-    process: subprocess.Popen
+class PostgresServer(Service):
+    port: int = 0
+    url: str = ""
 
-    def stop(self) -> None:
-        stop(self.process)
+    def stop_fast(self) -> None:
+        """PostgreSQL's fast shutdown (SIGINT): open sessions are ended, as in a restart by the
+        operator. stop()'s SIGTERM is the smart shutdown, which waits for every client to leave."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=30)
 
 
 def _as_postgres_user() -> Optional[Callable[[], None]]:
@@ -152,25 +180,21 @@ def start_postgres(workdir: Path) -> PostgresServer:
     subprocess.run(initdb, check=True, capture_output=True, preexec_fn=demote, timeout=120)
     pwfile.unlink()
     port = free_port()
-    log = open(workdir / "postgres.log", "wb")
-    process = subprocess.Popen(
-        [
-            str(bindir / "postgres"),
-            "-D",
-            str(data),
-            "-p",
-            str(port),
-            "-k",
-            str(workdir),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        preexec_fn=demote,
-    )
+    command = [
+        str(bindir / "postgres"),
+        "-D",
+        str(data),
+        "-p",
+        str(port),
+        "-k",
+        str(workdir),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+    ]
+    log_path = workdir / "postgres.log"
+    process = _launch(command, log_path, demote)
     admin_url = f"postgresql://rasa:{password}@127.0.0.1:{port}/postgres"
 
     def answers() -> bool:
@@ -190,4 +214,5 @@ def start_postgres(workdir: Path) -> PostgresServer:
     except Exception:
         stop(process)
         raise
-    return PostgresServer(port, f"postgresql://rasa:{password}@127.0.0.1:{port}/rasa", process)
+    url = f"postgresql://rasa:{password}@127.0.0.1:{port}/rasa"
+    return PostgresServer("postgres", command, log_path, answers, process, demote, port=port, url=url)

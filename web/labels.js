@@ -19,6 +19,7 @@ window.CHAT_LABELS = Object.freeze({
   disconnected: "Connexion perdue. Nouvelle tentative en cours…",
   reconnected: "Connexion rétablie.",
   offlineSend: "Le message n'a pas pu partir : la connexion est coupée. Réessayez dans un instant.",
+  resend: "Renvoyer",
   noAnswer: "L'assistant ne répond pas pour le moment. Réessayez dans un instant.",
   tooLong: "Votre message dépasse la longueur autorisée.",
   charactersLeft: "caractères restants",

@@ -411,7 +411,7 @@
     els.quick.textContent = "";
     (state.quickReplies || []).forEach(function (reply) {
       var button = el("button", { type: "button" }, reply.title);
-      button.addEventListener("click", function () { sendToBot(reply.title, reply.payload); });
+      button.addEventListener("click", function () { sendToBot(reply.shown || reply.title, reply.payload); });
       els.quick.appendChild(button);
     });
   }
@@ -474,6 +474,8 @@
       return false;
     }
     addMessage({ from: "user", text: shown });
+    // Kept until the next message: offered again if the server could not record it.
+    state.lastSent = { shown: shown, payload: payload };
     state.quickReplies = [];
     saveState();
     renderQuickReplies();
@@ -499,6 +501,12 @@
     }
     if (card) {
       addMessage({ from: "bot", card: Object.assign({ received: new Date().toISOString() }, custom), feedback: rated });
+    }
+    if (custom && custom.type === "not_recorded" && state.lastSent) {
+      // A store was down: the message was not kept on the server; one click sends it again.
+      state.quickReplies = [{ title: L.resend, payload: state.lastSent.payload, shown: state.lastSent.shown }];
+      saveState();
+      renderQuickReplies();
     }
     var buttons = data.quick_replies || data.buttons;
     if (Array.isArray(buttons) && buttons.length) {

@@ -1,4 +1,5 @@
-"""What the REST and socket.io channels share: the input check and the no-silence rule."""
+"""What the REST and socket.io channels share: the input check, the no-silence rule and the
+refusal of a message that could not be recorded (a store is down)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,18 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from bot.commands import command_refusal
 from bot.input_guard import NO_ANSWER_REPLY, UNAVAILABLE_REPLY, check_message, is_command
 from bot.typography import french
+from rasa_overrides.stores.outage import StoreUnavailable, channel_turn
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # Messages that may legitimately produce no reply (the widget opens a session with it).
 SILENT_COMMANDS = ("/session_start",)
+
+
+# What a client is told to wait before sending a refused message again (REST's Retry-After):
+# about the time PostgreSQL or Redis takes to restart.
+RETRY_AFTER_SECONDS = 5
 
 
 # Keys of a custom payload whose values are addresses or ids, never prose.
@@ -92,11 +99,13 @@ async def handle_turn(
     input_channel: Text,
     metadata: Optional[Dict[Text, Any]] = None,
     vocabulary: Optional[Vocabulary] = None,
-) -> None:
+) -> bool:
     """Checks the text, runs Rasa on it, and answers if Rasa stayed silent.
 
     A payload message (« /intent{...} ») must name one of the model's intents (``vocabulary``)
-    with a JSON object of its entities; a rating's fields are checked too (bot/commands.py)."""
+    with a JSON object of its entities; a rating's fields are checked too (bot/commands.py).
+    False when the message was not recorded because a store stayed unreachable: the channel
+    then drops whatever the turn produced and says so (NOT_RECORDED_REPLY)."""
     checked = check_message(raw_text)
     refusal = checked.refusal
     if refusal is None and is_command(checked.text):
@@ -105,14 +114,19 @@ async def handle_turn(
     if refusal:
         # Refused before NLU: nothing is written to the tracker store.
         await output.send_text_message(sender_id, refusal)
-        return
+        return True
     try:
-        await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata))
+        with channel_turn():
+            await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata))
+    except StoreUnavailable as outage:
+        logger.warning("Message of conversation %s not recorded: %s", sender_id, outage)
+        return False
     except Exception:
         # Never a stack trace or a 500 for the visitor; the details go to the log.
         logger.exception("Rasa failed on a message of conversation %s", sender_id)
         await output.send_text_message(sender_id, NO_ANSWER_REPLY)
-        return
+        return True
     if replies_sent() == 0 and not checked.text.startswith(SILENT_COMMANDS):
         reply = NO_ANSWER_REPLY if await action_server_up() else UNAVAILABLE_REPLY
         await output.send_text_message(sender_id, reply)
+    return True

@@ -1,7 +1,8 @@
 """REST channel (POST /webhooks/rest/webhook) with input checks and clear 4xx errors.
 
 Rasa's own RestInput answers malformed JSON or a missing field with a 500 or a
-conversation called "default"; this one says what is wrong, in a 400.
+conversation called "default"; this one says what is wrong, in a 400. A message that
+could not be recorded (a store stayed down) gets a 503 with Retry-After, never an answer.
 """
 
 from __future__ import annotations
@@ -16,15 +17,24 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.input_guard import MAX_SENDER_CHARS, valid_sender
+from bot.input_guard import MAX_SENDER_CHARS, NOT_RECORDED_REPLY, valid_sender
 from bot.typography import french
-from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, model_vocabulary, one_message
+from rasa_overrides.channels.guarded import RETRY_AFTER_SECONDS, OnNewMessage, handle_turn, model_vocabulary, one_message
 
 logger = logging.getLogger(__name__)
 
 
 def bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": "bad_request", "reason": reason}, status=400)
+
+
+def not_recorded() -> HTTPResponse:
+    """The message was not recorded: the client may send it again after Retry-After."""
+    return response.json(
+        {"error": "not_recorded", "reason": NOT_RECORDED_REPLY, "retry_after": RETRY_AFTER_SECONDS},
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def parse_body(request: Request) -> Dict[str, Any]:
@@ -87,7 +97,7 @@ class GuardedRestInput(RestInput):
                 return bad_request("le champ « message » doit être du texte")
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = OneMessageCollector()
-            await handle_turn(
+            recorded = await handle_turn(
                 on_new_message,
                 collector,
                 lambda: len(collector.messages),
@@ -97,6 +107,8 @@ class GuardedRestInput(RestInput):
                 metadata,
                 model_vocabulary(request.app),
             )
+            if not recorded:
+                return not_recorded()
             return response.json(collector.messages)
 
         return webhook

@@ -1,24 +1,28 @@
 """socket.io channel for the web widget.
 
-Differs from Rasa's SocketIOInput in five ways:
+Differs from Rasa's SocketIOInput in six ways:
 - ``enter_room`` is awaited: with python-socketio >= 5.10 it is a coroutine, and
   Rasa 3.6 does not await it, so with ``session_persistence`` the visitor never
   joins the room and replies are lost (RasaHQ/rasa#13027);
 - only the web page's origins may connect (Rasa allows every origin);
 - every message goes through ``bot.input_guard`` and a turn never ends silent;
 - a ``bot_turn_end`` event tells the widget when to hide its typing indicator;
+- a turn's messages are sent once it is recorded; a message that could not be recorded (a
+  store stayed down) gets only NOT_RECORDED_REPLY, marked ``custom.type = "not_recorded"``
+  so that the widget offers to send it again;
 - each bot utterance is one message (text, quick replies and custom payload together, in
   French typography), where Rasa splits texts at blank lines and drops custom payloads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
 import os
 import uuid
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -27,7 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.input_guard import MAX_MESSAGE_CHARS, valid_sender
+from bot.input_guard import MAX_MESSAGE_CHARS, NOT_RECORDED_REPLY, valid_sender
 from bot.typography import french
 from rasa_overrides.channels.guarded import OnNewMessage, handle_turn, model_vocabulary, one_message
 
@@ -71,15 +75,27 @@ class CountingSocketIOOutput(SocketIOOutput):
 
     Rasa's version splits texts at blank lines into several bubbles and spreads a custom
     payload into emit()'s keyword arguments, which fails for any payload but
-    {"data": ..., "room": ...}."""
+    {"data": ..., "room": ...}. Messages wait for flush(), at the end of the turn: Rasa saves
+    the tracker after the last answer, and an answer whose save failed must not be shown."""
 
     def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
         super().__init__(sio, bot_message_evt)
         self.sent = 0
+        self.pending: List[Tuple[Text, Any]] = []
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
         self.sent += 1
-        await super()._send_message(socket_id, response)
+        self.pending.append((socket_id, response))
+
+    async def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        for socket_id, message in pending:
+            await super()._send_message(socket_id, message)
+
+    async def send_not_recorded(self, recipient_id: Text) -> None:
+        """Only this, whatever the turn produced: the message was not recorded, send it again."""
+        self.pending = []
+        await super()._send_message(recipient_id, {"text": french(NOT_RECORDED_REPLY), "custom": {"type": "not_recorded"}})
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         out = one_message(message)
@@ -112,6 +128,7 @@ class WidgetSocketIOInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, max_http_buffer_size=MAX_PACKET_BYTES)
         webhook = LargePacketSocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
+        turn_locks: Dict[Text, Tuple[asyncio.Lock, List[int]]] = {}
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -143,6 +160,7 @@ class WidgetSocketIOInput(SocketIOInput):
                     await output.send_text_message(
                         sid, "La conversation n'a pas pu être retrouvée : rechargez la page pour en ouvrir une nouvelle."
                     )
+                    await output.flush()
                     await sio.emit(TURN_END_EVENT, {}, room=sid, namespace=self.namespace)
                     return
             else:
@@ -155,18 +173,32 @@ class WidgetSocketIOInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
+            # One turn of a conversation at a time in this process, in arrival order: its messages,
+            # sent at its end, and its bot_turn_end must not interleave with the next turn's.
+            turn_lock, waiting = turn_locks.setdefault(sender_id, (asyncio.Lock(), [0]))
+            waiting[0] += 1
             try:
-                await handle_turn(
-                    on_new_message,
-                    output,
-                    lambda: output.sent,
-                    data.get("message"),
-                    sender_id,
-                    self.name(),
-                    metadata,
-                    model_vocabulary(getattr(webhook.ctx, "app", None)),
-                )
+                async with turn_lock:
+                    try:
+                        recorded = await handle_turn(
+                            on_new_message,
+                            output,
+                            lambda: output.sent,
+                            data.get("message"),
+                            sender_id,
+                            self.name(),
+                            metadata,
+                            model_vocabulary(getattr(webhook.ctx, "app", None)),
+                        )
+                        if recorded:
+                            await output.flush()
+                        else:
+                            await output.send_not_recorded(sender_id)
+                    finally:
+                        await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
             finally:
-                await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
+                waiting[0] -= 1
+                if not waiting[0]:
+                    turn_locks.pop(sender_id, None)
 
         return webhook

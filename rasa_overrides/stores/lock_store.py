@@ -9,18 +9,30 @@ once and one user message is lost from the tracker store (seen in
 tests/test_scale_out.py with a burst across two processes). Rasa Pro ships a
 ConcurrentRedisLockStore for this; here each change is a Redis transaction
 (WATCH/MULTI/EXEC, retried on conflict), with Rasa's own lock format and keys.
+
+When Redis is unreachable, each call is retried for a few seconds without blocking the
+worker (stores/outage.py); if it stays down, the channel's turn is refused before anything
+is read or answered. A turn that is over is never failed by the release of its ticket:
+the ticket expires with its lifetime.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
-from typing import Any, Callable, Optional, Text, Tuple
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Callable, Optional, Text, Tuple, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from rasa_overrides.stores.outage import StoreUnavailable, caused_by, refusal, with_retries
+
+T = TypeVar("T")
+REDIS_STORE = "lock store (Redis)"
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +55,48 @@ class QuickInMemoryLockStore(QuickPolling, InMemoryLockStore):
     """Rasa's in-memory lock store, polling faster."""
 
 
+def is_redis_outage(error: BaseException) -> bool:
+    """Whether Redis could not be reached (LockError wraps Redis's own errors)."""
+    import redis
+
+    return caused_by(error, (redis.ConnectionError, redis.TimeoutError, OSError))
+
+
 class AtomicRedisLockStore(QuickPolling, RedisLockStore):
-    """RedisLockStore whose ticket issuing, expiry and release are Redis transactions."""
+    """RedisLockStore whose ticket issuing, expiry and release are Redis transactions,
+    retried while Redis is unreachable."""
+
+    async def _redis(self, call: Callable[[], T]) -> T:
+        async def attempt() -> T:
+            return call()
+
+        return await with_retries(attempt, is_redis_outage, REDIS_STORE)
+
+    @asynccontextmanager
+    async def lock(  # type: ignore[override]
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = LOCK_POLL_SECONDS
+    ) -> AsyncIterator[TicketLock]:
+        """Rasa's LockStore.lock, each Redis step retried."""
+        ticket = await self._redis(lambda: self.issue_ticket(conversation_id, lock_lifetime))
+        try:
+            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        finally:
+            try:
+                await self._redis(lambda: self.cleanup(conversation_id, ticket))
+            except (Exception, StoreUnavailable) as error:
+                # The turn is over, recorded or refused already: its outcome stands.
+                logger.warning("Ticket %s of a conversation not released (it will expire): %s", ticket, error)
+
+    async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        while True:
+            lock = await self._redis(lambda: self.get_lock(conversation_id))
+            if not lock:
+                # Expired, or Redis restarted empty: the turn's place in the queue is gone.
+                raise refusal(REDIS_STORE, LockError(f"Lock of conversation '{conversation_id}' vanished."))
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            await self._redis(lambda: self.update_lock(conversation_id))
 
     def _transact(self, conversation_id: Text, mutate: Mutation) -> Any:
         import redis
