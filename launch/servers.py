@@ -113,6 +113,17 @@ def store_env(state_dir: Path) -> Dict[str, str]:
     }
 
 
+def production_store_env(postgres_url: str, redis_port: int) -> Dict[str, str]:
+    """What endpoints.yml reads for the production profile: PostgreSQL and Redis on loopback."""
+    return {
+        "TRACKER_STORE_URL": postgres_url,
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "LOCK_STORE_PORT": str(redis_port),
+        "LOCK_STORE_DB": "1",
+    }
+
+
 @dataclass
 class RasaStack:
     rasa_port: int

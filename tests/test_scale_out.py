@@ -15,7 +15,7 @@ import psycopg2
 import pytest
 
 from bot.typography import french
-from launch.servers import RasaStack, free_port, texts
+from launch.servers import RasaStack, free_port, production_store_env, texts
 from launch.services import PostgresServer, RedisServer, start_postgres, start_redis
 
 CONVERSATIONS = 10
@@ -49,13 +49,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     stack = None
     try:
         postgres = start_postgres(work / "postgres")
-        env = {
-            "TRACKER_STORE_URL": postgres.url,
-            "LOCK_STORE_TYPE": "redis",
-            "LOCK_STORE_HOST": "127.0.0.1",
-            "LOCK_STORE_PORT": str(redis.port),
-            "LOCK_STORE_DB": "1",
-        }
+        env = production_store_env(postgres.url, redis.port)
         stack = RasaStack(free_port(), free_port(), secrets.token_urlsafe(16), work, extra_env=env)
         stack.start_actions()
         second_port = free_port()

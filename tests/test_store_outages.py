@@ -20,7 +20,7 @@ import requests
 
 from bot.input_guard import NOT_RECORDED_REPLY
 from bot.typography import french
-from launch.servers import ROOT, RasaStack, free_port
+from launch.servers import ROOT, RasaStack, free_port, production_store_env
 from launch.services import PostgresServer, RedisServer, start_postgres, start_redis
 from tests.socketio_client import SocketIOTestClient
 from tests.test_scale_out import Cluster, stored_events, turns
@@ -78,11 +78,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]
     try:
         postgres = start_postgres(work / "postgres")
         env = {
-            "TRACKER_STORE_URL": postgres.url,
-            "LOCK_STORE_TYPE": "redis",
-            "LOCK_STORE_HOST": "127.0.0.1",
-            "LOCK_STORE_PORT": str(redis.port),
-            "LOCK_STORE_DB": "1",
+            **production_store_env(postgres.url, redis.port),
             "SANIC_WORKERS": "2",
             "STORE_RETRY_SECONDS": str(RETRY_SECONDS),
         }
