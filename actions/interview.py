@@ -24,6 +24,7 @@ from bot.interview import (
     ASKED_SLOTS,
     PROFILE_SLOTS,
     answers_the_question,
+    attempted_answer,
     checked,
     correction_note,
     profile_of,
@@ -60,6 +61,10 @@ class AskedOnceAgainFormValidation(FormValidationAction, ABC):
         requested = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
         intent = tracker.latest_message.get("intent") or {}
+        if slot == requested and attempted_answer(text, latest_intent(tracker)):
+            # Unreadable, it is kept as typed so that validate_<slot> asks the question again.
+            value = read_answer(text, requested).get(slot)
+            return {slot: text if value is None else value}
         if (
             requested
             and latest_intent(tracker) in not_answers(domain)

@@ -29,6 +29,7 @@ MAX_WORDS_OF_A_BARE_ANSWER = 3
 SURE_INTENT = 0.8
 # Never taken for an answer: health comes first.
 NEVER_AN_ANSWER = ("ask_medical_advice",)
+FALLBACK_INTENT = "nlu_fallback"
 # Requests about the conversation itself: even in a few words, they are not a value.
 CONVERSATION_REQUESTS = ("stop_interview", "restart_interview", "resume_interview", "request_human", "request_pathway")
 # The knowledge question each profile question is about: a statement naming financings, asking
@@ -65,6 +66,13 @@ def answers_the_question(kb: KnowledgeBase, text: str, requested: Optional[str],
     # « cpf » to « Quels financements ? », « peu importe » to « Combien de temps ? »: a value alone is
     # the answer, however sure the NLU is of a topic or of a pleasantry.
     return len(text.split()) <= MAX_WORDS_OF_A_BARE_ANSWER and intent not in CONVERSATION_REQUESTS
+
+
+def attempted_answer(text: str, intent: str) -> bool:
+    """Whether a message the NLU could not place (``nlu_fallback``) is an attempt at answering the
+    question asked, to be read, or else asked again: it asks nothing and says nothing of health.
+    A question is clarified in the context of the conversation, then the question asked again."""
+    return intent == FALLBACK_INTENT and not is_question(text) and not is_personal_health_question(text)
 
 
 def checked(kb: KnowledgeBase, slot: str, value: Any) -> Optional[Answer]:

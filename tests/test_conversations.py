@@ -50,10 +50,6 @@ KNOWN_MISSES: Dict[str, Dict[tuple, str]] = {
             2,
         ): "« faut que je refasse une formation ? » is read as a request for advice: the interview starts",
         (
-            "nurse's aide who wants to evolve",
-            5,
-        ): "inside the interview turn 2 started, a question the NLU cannot place (nlu_fallback) is taken for an unreadable answer",
-        (
             "employee in a permanent contract wanting paid leave to retrain",
             3,
         ): "a seniority given after Transitions Pro's conditions is read as a profile fact, not checked against them",
@@ -96,6 +92,9 @@ def test_heldout_fact_and_context_conversations(stack: RasaStack, path: Path) ->
         print(failure)
     unexpected = [failure for key, failure in failures if key not in known]
     assert not unexpected, "\n".join(unexpected)
+    # A known miss answered right now leaves the list.
+    fixed = set(known) - {key for key, _ in failures}
+    assert not fixed, f"answered right now, remove from KNOWN_MISSES: {sorted(fixed)}"
 
 
 @pytest.mark.parametrize(

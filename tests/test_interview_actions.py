@@ -125,3 +125,19 @@ def test_restart_forgets_every_answer(form_tracker, dispatcher, domain) -> None:
 def test_a_bare_name_answers_even_when_the_nlu_is_sure_it_is_a_question(form_tracker, dispatcher, domain) -> None:
     events = validate(form_tracker("cpf", "financing", intent="ask_financing", confidence=0.9), dispatcher, domain)
     assert SlotSet("financing", ["cpf"]) in events
+
+
+def test_a_message_the_nlu_cannot_place_that_asks_nothing_is_an_attempted_answer(form_tracker, dispatcher, domain) -> None:
+    # Rasa maps no text for nlu_fallback (domain.yml): the form's own reading asks it again.
+    events = validate(form_tracker("plutôt le truc avec les gens", "age", intent="nlu_fallback", confidence=0.2), dispatcher, domain)
+    assert events[:2] == [SlotSet("age", None), SlotSet("reasked_slot", "age")]
+    readable = validate(form_tracker("vingt deux", "age", intent="nlu_fallback", confidence=0.2), dispatcher, domain)
+    assert SlotSet("age", 22.0) in readable
+
+
+def test_a_question_the_nlu_cannot_place_is_not_an_answer(form_tracker, dispatcher, domain) -> None:
+    # No slot: the form is rejected and its rule clarifies, then asks again (data/rules/interview.yml).
+    events = validate(
+        form_tracker("avec mon expérience je peux l'avoir par VAE ?", "age", intent="nlu_fallback", confidence=0.2), dispatcher, domain
+    )
+    assert events == []
