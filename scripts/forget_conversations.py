@@ -6,8 +6,8 @@
 Uses the same TRACKER_STORE_URL as the servers (default: the SQLite file of
 `make run`). Rasa reads the store on every turn, so nothing of a deleted
 conversation survives in a running server, except a turn in progress. The
-dashboard's marks tied to these conversations (a hand-off request handled) go
-with them.
+dashboard's marks tied to these conversations (a hand-off request handled) and the
+state their long conversations are read from (``tracker_windows``) go with them.
 """
 
 from __future__ import annotations
@@ -46,6 +46,12 @@ def forget(url: str, senders: list, older_than_days: float = 0) -> int:
             senders = [row[0] for row in connection.execute(sa.text(idle), {"cutoff": cutoff})]
             result = connection.execute(sa.text(f"DELETE FROM events WHERE sender_id IN ({idle})"), {"cutoff": cutoff})
         forget_marks(connection, senders)
+        if senders and sa.inspect(connection).has_table("tracker_windows"):
+            # The state a long conversation is read from (rasa_overrides/stores/windowed_tracker_store.py).
+            connection.execute(
+                sa.text("DELETE FROM tracker_windows WHERE sender_id IN :senders").bindparams(sa.bindparam("senders", expanding=True)),
+                {"senders": senders},
+            )
         return int(result.rowcount or 0)
 
 

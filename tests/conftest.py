@@ -41,6 +41,7 @@ INTEGRATION_MODULES = (
         "test_feedback_handoff_http",
         "test_hostile_input",
         "test_launch_run",
+        "test_long_conversation",
         "test_nlu_heldout",
         "test_rasa_data",
         "test_resilience",
