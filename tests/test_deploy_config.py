@@ -177,8 +177,9 @@ PLAIN = nginx.Site(
 
 
 def block(conf: str, opening: str) -> str:
-    """The body of the block that opens with ``opening`` (``location /socket.io/``, ``upstream x``)."""
-    start = conf.index(opening + " {") + len(opening) + 2
+    """The body of the last block that opens with ``opening`` (``location /socket.io/``, ``upstream x``): the
+    last, since the port-80 server comes first with a ``location /`` of its own."""
+    start = conf.rindex(opening + " {") + len(opening) + 2
     depth, position = 1, start
     while depth:
         depth += {"{": 1, "}": -1}.get(conf[position], 0)
@@ -191,6 +192,7 @@ def test_production_rendering_has_tls_and_every_part() -> None:
     assert "{{" not in conf and not re.search(r"(?m)^\s*# (tls|plain):(begin|end)\s*$", conf)
     assert "listen 443 ssl http2;" in conf and "ssl_certificate /etc/ssl/assistant/fullchain.pem;" in conf
     assert "return 301 https://$host$request_uri;" in conf
+    assert "root /var/www/letsencrypt;" in block(conf, "location /.well-known/acme-challenge/")
     assert "listen 127.0.0.1" not in conf
     for upstream in ("assistant_rasa_sockets", "assistant_rasa_messages"):
         servers = re.findall(r"server (\S+) ", block(conf, f"upstream {upstream}"))
