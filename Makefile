@@ -27,9 +27,9 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Debian's Chromium (browser test), PostgreSQL and Redis (scale-out test).
-system-deps: ## Debian's Chromium, PostgreSQL and Redis, for the tests
-	scripts/install-system-deps.sh npm chromium postgresql redis
+# Debian's Chromium (browser tests), PostgreSQL and Redis (scale-out tests), nginx (deployment test).
+system-deps: ## Debian's Chromium, PostgreSQL, Redis and nginx, for the tests
+	scripts/install-system-deps.sh npm chromium postgresql redis nginx
 
 $(VENV)/.installed: requirements.txt scripts/find-python310.sh
 	@test -x $(PY) || "$$(scripts/find-python310.sh)" -m venv $(VENV)

@@ -69,17 +69,25 @@ class Service:
         """Starts the stopped server with the same command line, and waits until it answers."""
         if self.process.poll() is None:
             raise RuntimeError(f"{self.name} is still running")
-        self.process = _launch(self.command, self.log_path, self.preexec)
-        try:
-            _wait(self.answers, self.process, self.name)
-        except Exception:
-            stop(self.process)
-            raise
+        self.process = launch_and_wait(self.command, self.log_path, self.answers, self.name, self.preexec)
 
 
 def _launch(command: List[str], log_path: Path, preexec: Optional[Callable[[], None]] = None) -> subprocess.Popen:
     with open(log_path, "ab") as log:
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
+
+
+def launch_and_wait(
+    command: List[str], log_path: Path, answers: Callable[[], bool], what: str, preexec: Optional[Callable[[], None]] = None
+) -> subprocess.Popen:
+    """Starts a server and waits until it answers; stops it if it does not."""
+    process = _launch(command, log_path, preexec)
+    try:
+        _wait(answers, process, what)
+    except Exception:
+        stop(process)
+        raise
+    return process
 
 
 @dataclass
@@ -94,7 +102,6 @@ def start_redis(workdir: Path) -> RedisServer:
     port = free_port()
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)]
     log_path = workdir / "redis.log"
-    process = _launch(command, log_path)
 
     def answers() -> bool:
         try:
@@ -102,11 +109,7 @@ def start_redis(workdir: Path) -> RedisServer:
         except redis.RedisError:
             return False
 
-    try:
-        _wait(answers, process, "redis-server")
-    except Exception:
-        stop(process)
-        raise
+    process = launch_and_wait(command, log_path, answers, "redis-server")
     return RedisServer("redis-server", command, log_path, answers, process, port=port)
 
 
@@ -123,18 +126,34 @@ class PostgresServer(Service):
             self.process.wait(timeout=30)
 
 
-def _as_postgres_user() -> Optional[Callable[[], None]]:
-    """PostgreSQL refuses to run as root: drop to the `postgres` user, in the child itself,
-    so that the PID we hold is the server's."""
+def as_user(name: str) -> Optional[Callable[[], None]]:
+    """For a server that refuses to run as root (PostgreSQL) or needs no root (nginx): drops to the user
+    ``name`` in the child itself, so that the PID we hold is the server's. None when we are not root."""
     if os.geteuid() != 0:
         return None
-    user = pwd.getpwnam("postgres")
+    user = pwd.getpwnam(name)
 
     def demote() -> None:
         os.setgid(user.pw_gid)
         os.setuid(user.pw_uid)
 
     return demote
+
+
+def hand_over(name: str, workdir: Path, *paths: Path) -> None:
+    """Gives ``workdir`` and ``paths`` to the user ``name``, and lets that user through (not read) the
+    parents of ``workdir``: tmp_path's parents are private to root. Nothing to do when we are not root."""
+    if os.geteuid() != 0:
+        return
+    user = pwd.getpwnam(name)
+    for path in (workdir, *paths):
+        os.chown(path, user.pw_uid, user.pw_gid)
+    for parent in workdir.parents:
+        if parent == Path("/"):
+            break
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            os.chmod(parent, mode | 0o001)
 
 
 def start_postgres(workdir: Path) -> PostgresServer:
@@ -145,18 +164,8 @@ def start_postgres(workdir: Path) -> PostgresServer:
         raise RuntimeError("PostgreSQL server binaries not found: run `make system-deps`")
     data = workdir / "data"
     data.mkdir(parents=True, exist_ok=True)
-    demote = _as_postgres_user()
-    if demote is not None:
-        user = pwd.getpwnam("postgres")
-        for path in (workdir, data):
-            os.chown(path, user.pw_uid, user.pw_gid)
-        # tmp_path's parents are private to root: let the postgres user through (not read).
-        for parent in workdir.parents:
-            if parent == Path("/"):
-                break
-            mode = parent.stat().st_mode
-            if not mode & 0o001:
-                os.chmod(parent, mode | 0o001)
+    demote = as_user("postgres")
+    hand_over("postgres", workdir, data)
     password = secrets.token_hex(12)
     pwfile = workdir / "pwfile"
     pwfile.write_text(password)

@@ -78,6 +78,15 @@ def ask(page: Page, question: str) -> str:
     return "\n".join(bot_messages(page).all_inner_texts()[before:])
 
 
+def reload_and_reconnect(page: Page) -> None:
+    """Reloads the page: the open chat shows the same messages again, and the widget connects again."""
+    shown = page.locator(".chat-log > *").count()
+    page.reload()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.locator(".chat-log > *")).to_have_count(shown)
+    expect(page.locator(".chat-status")).not_to_have_attribute("data-state", "connecting", timeout=REPLY_TIMEOUT_MS)
+
+
 def plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
@@ -105,11 +114,7 @@ def test_conversation_quick_reply_reload_and_literal_markup(page: Page) -> None:
     screenshot(page, "widget-desktop.png")
 
     # Reload: the history is still there and the server still knows the topic (duration).
-    shown = page.locator(".chat-log > *").count()
-    page.reload()
-    expect(page.get_by_role("dialog")).to_be_visible()
-    expect(page.locator(".chat-log > *")).to_have_count(shown)
-    expect(page.locator(".chat-status")).not_to_have_attribute("data-state", "connecting", timeout=REPLY_TIMEOUT_MS)
+    reload_and_reconnect(page)
     follow_up = ask(page, "et en alternance ?")
     assert "1 à 2 ans" in follow_up, follow_up
 
