@@ -1,10 +1,14 @@
 """socket.io channel for the web widget.
 
-Differs from Rasa's SocketIOInput in six ways:
+Differs from Rasa's SocketIOInput in these ways:
 - ``enter_room`` is awaited: with python-socketio >= 5.10 it is a coroutine, and
   Rasa 3.6 does not await it, so with ``session_persistence`` the visitor never
   joins the room and replies are lost (RasaHQ/rasa#13027);
-- only the web page's origins may connect (Rasa allows every origin);
+- only the web page's origins may connect (Rasa allows every origin), and python-socketio
+  alone answers CORS on the socket.io path: with its origin check on, it and Rasa's
+  Sanic-CORS each added ``Access-Control-Allow-Origin`` to every polling response, which
+  browsers refuse;
+- the transports are configurable, polling off by default with several Sanic workers;
 - every message goes through ``bot.input_guard`` and a turn never ends silent;
 - a ``bot_turn_end`` event tells the widget when to hide its typing indicator;
 - a turn's messages are sent once it is recorded; a message that could not be recorded (a
@@ -21,6 +25,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import uuid
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
@@ -29,6 +34,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors.core import probably_regex
 from socketio import AsyncServer
 
 from bot.input_guard import MAX_MESSAGE_CHARS, NOT_RECORDED_REPLY, valid_sender
@@ -41,6 +47,7 @@ TURN_END_EVENT = "bot_turn_end"
 # Room for a refusal even when a hostile client sends a megabyte in 4-byte characters;
 # larger packets are dropped by engine.io, which closes that one connection.
 MAX_PACKET_BYTES = max(8 * 1024 * 1024, MAX_MESSAGE_CHARS * 16)
+TRANSPORTS = ("polling", "websocket")
 
 
 def allowed_origins(configured: Optional[Iterable[str]]) -> List[str]:
@@ -58,14 +65,80 @@ def allowed_origins(configured: Optional[Iterable[str]]) -> List[str]:
     return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
+def sanic_workers() -> int:
+    """SANIC_WORKERS as Rasa reads it (1 when unset or unreadable)."""
+    try:
+        return max(1, int(os.environ.get("SANIC_WORKERS") or 1))
+    except ValueError:
+        return 1
+
+
+def socket_transports(configured: Optional[Iterable[str] | str], workers: int) -> List[str]:
+    """SOCKETIO_TRANSPORTS (comma-separated) wins over credentials.yml's ``transports``; default:
+    polling and websocket with one Sanic worker, websocket alone with several.
+
+    A polling client makes many HTTP requests for one session, and only the process that opened
+    it knows it: Sanic's workers share one socket, so no front can send them all to the same
+    worker. Several processes of one worker each can poll behind sticky routing (set both
+    transports explicitly); a websocket is one connection, so it works everywhere."""
+    raw = os.environ.get("SOCKETIO_TRANSPORTS", "").strip()
+    if raw:
+        named: Optional[Iterable[str]] = raw.split(",")
+    elif isinstance(configured, str):
+        named = configured.split(",")
+    else:
+        named = configured
+    if not named:
+        return list(TRANSPORTS) if workers == 1 else ["websocket"]
+    transports = [t.strip().lower() for t in named if t and t.strip()]
+    unknown = sorted(set(transports) - set(TRANSPORTS))
+    if unknown or not transports:
+        raise ValueError(f"socket.io transports must be among {', '.join(TRANSPORTS)}; got {raw or configured!r}")
+    if "polling" in transports and workers > 1:
+        raise ValueError(
+            f"socket.io polling needs one Sanic worker per process (SANIC_WORKERS={workers}): "
+            "set SOCKETIO_TRANSPORTS=websocket, or run several one-worker processes behind sticky routing"
+        )
+    return list(dict.fromkeys(transports))
+
+
+def leave_cors_to_socketio(app: Any, socketio_path: Text) -> None:
+    """Takes the socket.io path out of the resources of Rasa's Sanic-CORS (``--cors``).
+
+    Both Sanic-CORS and python-socketio add ``Access-Control-Allow-Origin`` to a polling response,
+    and browsers refuse a response that has it twice. python-socketio stays the only authority
+    there, so that the origins it lets connect are the ones that get the header; Sanic-CORS keeps
+    the rest of Rasa's routes."""
+    context = getattr(getattr(app, "ctx", None), "sanic_cors", None)
+    resources = getattr(context, "resources", None)
+    if not resources:
+        return
+    prefix = "/" + socketio_path.strip("/")
+    not_socketio = rf"(?!{re.escape(prefix)}(?:/|$))"
+    kept = []
+    for pattern, options in resources:
+        if isinstance(pattern, re.Pattern):
+            pattern = re.compile(f"{not_socketio}(?:{pattern.pattern})", pattern.flags)
+        elif probably_regex(pattern):
+            # Sanic-CORS matches such strings case-insensitively.
+            pattern = re.compile(f"{not_socketio}(?:{pattern})", re.IGNORECASE)
+        elif str(pattern).rstrip("/") == prefix:
+            continue
+        kept.append((pattern, options))
+    context.resources = kept
+
+
 class LargePacketSocketBlueprint(SocketBlueprint):
     """Lets websocket frames up to MAX_PACKET_BYTES through Sanic (1 MiB by default),
-    so that an oversized message gets the polite refusal instead of a dropped connection."""
+    so that an oversized message gets the polite refusal instead of a dropped connection;
+    leaves CORS on the socket.io path to python-socketio."""
 
     def register(self, app: Any, options: Dict[Text, Any]) -> None:
         app.config.WEBSOCKET_MAX_SIZE = max(int(app.config.get("WEBSOCKET_MAX_SIZE") or 0), MAX_PACKET_BYTES)
         # The Sanic app, whose agent knows the model's intents and entities (payload checks).
         self.ctx.app = app
+        # Rasa configures Sanic-CORS before it registers the channels.
+        leave_cors_to_socketio(app, self.ctx.socketio_path)
         super().register(app, options)
 
 
@@ -119,13 +192,17 @@ class WidgetSocketIOInput(SocketIOInput):
         channel = super().from_credentials(credentials)
         assert isinstance(channel, WidgetSocketIOInput)
         channel.origins = allowed_origins(credentials.get("allowed_origins"))
+        channel.transports = socket_transports(credentials.get("transports"), sanic_workers())
+        logger.info("socket.io transports: %s", ", ".join(channel.transports))
         return channel
 
     origins: List[str] = []
+    transports: List[str] = []
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         origins = self.origins or allowed_origins(None)
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, max_http_buffer_size=MAX_PACKET_BYTES)
+        transports = self.transports or socket_transports(None, sanic_workers())
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins, transports=transports, max_http_buffer_size=MAX_PACKET_BYTES)
         webhook = LargePacketSocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         turn_locks: Dict[Text, Tuple[asyncio.Lock, List[int]]] = {}
