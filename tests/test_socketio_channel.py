@@ -1,5 +1,5 @@
 """The socket.io channel the widget and any socket.io client use: origin check, one CORS header on
-socket.io's polling transport, session persistence."""
+socket.io's polling transport, Rasa's message shapes for standard clients, session persistence."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import json
 import time
 import uuid
-from typing import Any, List
+from typing import Any, Dict, List
 
 import pytest
 import requests
@@ -143,6 +143,35 @@ def test_foreign_origin_gets_no_allow_origin_on_polling(stack: RasaStack) -> Non
     foreign.url = allowed.url
     refused = foreign.post("40")
     assert refused.status_code == 400 and allow_origin(refused) == []
+
+
+def is_rasa_shape(message: Dict[str, Any]) -> bool:
+    """What rasa-webchat shows: text alone, text with quick replies, an attachment; anything else is a custom payload."""
+    keys = set(message)
+    return keys in ({"text"}, {"text", "quick_replies"}, {"attachment"}) or "text" not in keys
+
+
+def test_a_standard_client_gets_rasa_shapes_and_the_widget_one_message_per_utterance(stack: RasaStack) -> None:
+    async def scenario() -> None:
+        standard = SocketIOTestClient(stack.url, origin=stack.web_origins[0], auth=None)
+        widget = SocketIOTestClient(stack.url, origin=stack.web_origins[0])
+        for client in (standard, widget):
+            await client.connect()
+        question = "Combien coûte la formation continue ?"
+        shaped = await standard.turn(await standard.start_session(None), question)
+        combined = await widget.turn(await widget.start_session(None), question)
+        for client in (standard, widget):
+            await client.close()
+
+        assert all(is_rasa_shape(m) for m in shaped), shaped
+        answer = next(m for m in shaped if "3 000" in m.get("text", "").replace("\u202f", " "))
+        assert answer.get("quick_replies"), shaped
+        assert any("feedback" in m for m in shaped), "the custom payload, as a message of its own"
+        # The widget's: the same answer, its quick replies and its custom payload in one message.
+        assert any("text" in m and "quick_replies" in m and "custom" in m for m in combined), combined
+        assert len(combined) < len(shaped)
+
+    asyncio.run(scenario())
 
 
 def test_persistent_session_gets_replies_and_keeps_context_across_connections(stack: RasaStack) -> None:

@@ -1,16 +1,18 @@
-"""The socket.io channel's settings without a server: transports and the CORS authority on the
-socket.io path."""
+"""The socket.io channel's settings without a server: transports, the CORS authority on the
+socket.io path, and the message shapes sent to standard clients and to the widget."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from typing import Any, Dict, List
 
 import pytest
 from rasa.server import configure_cors
 from sanic import Sanic
 from sanic_cors.core import try_match
 
-from rasa_overrides.channels.socketio import leave_cors_to_socketio, sanic_workers, socket_transports
+from rasa_overrides.channels.socketio import CountingSocketIOOutput, leave_cors_to_socketio, rasa_shapes, sanic_workers, socket_transports
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +94,36 @@ def test_without_sanic_cors_nothing_changes() -> None:
     app = Sanic(f"no-cors-{uuid.uuid4().hex}")
     leave_cors_to_socketio(app, "/socket.io")
     assert not hasattr(app.ctx, "sanic_cors")
+
+
+ANSWER: Dict[str, Any] = {
+    "text": "La formation continue coûte de 3 000 à 6 000 €.",
+    "buttons": [{"title": "La durée", "payload": "/ask_duration"}],
+    "custom": {"feedback": {"answer_id": "a1", "topic": "ask_cost"}},
+}
+
+
+def test_rasa_shapes() -> None:
+    assert rasa_shapes({"text": "Bonjour"}) == [{"text": "Bonjour"}]
+    assert rasa_shapes({"quick_replies": [{"title": "Oui"}]}) == [{"text": "", "quick_replies": [{"title": "Oui"}]}]
+    assert rasa_shapes({"image": "https://example.org/a.png"}) == [
+        {"attachment": {"type": "image", "payload": {"src": "https://example.org/a.png"}}}
+    ]
+    assert rasa_shapes({"custom": ["a"]}) == [{"custom": ["a"]}]
+    assert rasa_shapes({}) == []
+
+
+def sent(combined: bool, message: Dict[str, Any]) -> List[Any]:
+    output = CountingSocketIOOutput(sio=None, bot_message_evt="bot_uttered", combined=combined)  # type: ignore[arg-type]
+    asyncio.run(output.send_response("session", message))
+    assert output.sent == len(output.pending)
+    return [m for _, m in output.pending]
+
+
+def test_an_answer_for_a_standard_client_and_for_the_widget() -> None:
+    standard = sent(False, ANSWER)
+    assert [set(m) for m in standard] == [{"text", "quick_replies"}, {"feedback"}]
+    assert standard[0]["quick_replies"][0]["payload"] == "/ask_duration"
+    assert "\u202f" in standard[0]["text"]  # French typography in both shapes
+    combined = sent(True, ANSWER)
+    assert len(combined) == 1 and set(combined[0]) == {"text", "quick_replies", "custom"}

@@ -1,4 +1,4 @@
-"""socket.io channel for the web widget.
+"""socket.io channel for the web widget and any other socket.io client (rasa-webchat...).
 
 Differs from Rasa's SocketIOInput in these ways:
 - ``enter_room`` is awaited: with python-socketio >= 5.10 it is a coroutine, and
@@ -14,8 +14,9 @@ Differs from Rasa's SocketIOInput in these ways:
 - a turn's messages are sent once it is recorded; a message that could not be recorded (a
   store stayed down) gets only NOT_RECORDED_REPLY, marked ``custom.type = "not_recorded"``
   so that the widget offers to send it again;
-- each bot utterance is one message (text, quick replies and custom payload together, in
-  French typography), where Rasa splits texts at blank lines and drops custom payloads.
+- each bot utterance is one message in French typography, where Rasa splits texts at blank
+  lines and drops custom payloads: in Rasa's shapes for any socket.io client (rasa-webchat...),
+  or text, quick replies and custom payload together for our widget, which asks for it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ TURN_END_EVENT = "bot_turn_end"
 # larger packets are dropped by engine.io, which closes that one connection.
 MAX_PACKET_BYTES = max(8 * 1024 * 1024, MAX_MESSAGE_CHARS * 16)
 TRANSPORTS = ("polling", "websocket")
+# What our widget sends in socket.io's connection ``auth`` to get one message per utterance.
+COMBINED_FORMAT_AUTH = {"message_format": "combined"}
 
 
 def allowed_origins(configured: Optional[Iterable[str]]) -> List[str]:
@@ -142,23 +145,47 @@ class LargePacketSocketBlueprint(SocketBlueprint):
         super().register(app, options)
 
 
+def rasa_shapes(message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """One utterance (``one_message``) as the messages Rasa's socket.io channel means to send,
+    which standard clients read: ``{"text"}`` or ``{"text", "quick_replies"}``, an image or an
+    attachment as ``{"attachment"}``, the custom payload as a message of its own. rasa-webchat
+    shows a message only if it has exactly one of these shapes."""
+    shapes: List[Dict[Text, Any]] = []
+    if "text" in message or "quick_replies" in message:
+        shaped: Dict[Text, Any] = {"text": message.get("text", "")}
+        if "quick_replies" in message:
+            shaped["quick_replies"] = message["quick_replies"]
+        shapes.append(shaped)
+    if "image" in message:
+        shapes.append({"attachment": {"type": "image", "payload": {"src": message["image"]}}})
+    if "attachment" in message:
+        shapes.append({"attachment": message["attachment"]})
+    if "custom" in message:
+        custom = message["custom"]
+        shapes.append(custom if isinstance(custom, dict) else {"custom": custom})
+    return shapes
+
+
 class CountingSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, counting what it sends during one turn, with one message per
-    bot utterance (text, quick replies and custom payload together) in French typography.
+    """Rasa's socket.io output, counting what it sends during one turn, in French typography.
 
     Rasa's version splits texts at blank lines into several bubbles and spreads a custom
     payload into emit()'s keyword arguments, which fails for any payload but
-    {"data": ..., "room": ...}. Messages wait for flush(), at the end of the turn: Rasa saves
-    the tracker after the last answer, and an answer whose save failed must not be shown."""
+    {"data": ..., "room": ...}. Here an utterance keeps its text whole, in Rasa's shapes
+    (``rasa_shapes``), or as one message with text, quick replies and custom payload together
+    (``combined``, what our widget asks for). Messages wait for flush(), at the end of the turn:
+    Rasa saves the tracker after the last answer, and an answer whose save failed must not be shown."""
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text, combined: bool = False) -> None:
         super().__init__(sio, bot_message_evt)
+        self.combined = combined
         self.sent = 0
         self.pending: List[Tuple[Text, Any]] = []
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
-        self.sent += 1
-        self.pending.append((socket_id, response))
+        for message in [response] if self.combined else rasa_shapes(response):
+            self.sent += 1
+            self.pending.append((socket_id, message))
 
     async def flush(self) -> None:
         pending, self.pending = self.pending, []
@@ -168,7 +195,8 @@ class CountingSocketIOOutput(SocketIOOutput):
     async def send_not_recorded(self, recipient_id: Text) -> None:
         """Only this, whatever the turn produced: the message was not recorded, send it again."""
         self.pending = []
-        await super()._send_message(recipient_id, {"text": french(NOT_RECORDED_REPLY), "custom": {"type": "not_recorded"}})
+        await self._send_message(recipient_id, {"text": french(NOT_RECORDED_REPLY), "custom": {"type": "not_recorded"}})
+        await self.flush()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         out = one_message(message)
@@ -213,7 +241,16 @@ class WidgetSocketIOInput(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            # Any other client gets Rasa's message shapes.
+            combined = isinstance(auth, dict) and auth.get("message_format") == COMBINED_FORMAT_AUTH["message_format"]
+            await sio.save_session(sid, {"combined": combined}, namespace=self.namespace)
             return True
+
+        async def wants_combined(sid: Text) -> bool:
+            try:
+                return bool((await sio.get_session(sid, namespace=self.namespace)).get("combined"))
+            except KeyError:  # gone meanwhile: its replies go to its room anyway
+                return False
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
@@ -229,7 +266,7 @@ class WidgetSocketIOInput(SocketIOInput):
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             data = data if isinstance(data, dict) else {"message": data}
-            output = CountingSocketIOOutput(sio, self.bot_message_evt)
+            output = CountingSocketIOOutput(sio, self.bot_message_evt, combined=await wants_combined(sid))
             if self.session_persistence:
                 sender_id = data.get("session_id")
                 if not valid_sender(sender_id):
