@@ -113,13 +113,12 @@ def leave_cors_to_socketio(app: Any, socketio_path: Text) -> None:
     there, so that the origins it lets connect are the ones that get the header; Sanic-CORS keeps
     the rest of Rasa's routes."""
     context = getattr(getattr(app, "ctx", None), "sanic_cors", None)
-    resources = getattr(context, "resources", None)
-    if not resources:
+    if context is None or not getattr(context, "resources", None):
         return
     prefix = "/" + socketio_path.strip("/")
     not_socketio = rf"(?!{re.escape(prefix)}(?:/|$))"
-    kept = []
-    for pattern, options in resources:
+    kept: List[Tuple[Any, Any]] = []
+    for pattern, options in context.resources:
         if isinstance(pattern, re.Pattern):
             pattern = re.compile(f"{not_socketio}(?:{pattern.pattern})", pattern.flags)
         elif probably_regex(pattern):
