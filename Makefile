@@ -13,8 +13,9 @@ export ACTIONS_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) bot/vocabulary.py rasa_overrides/spacy_nlp.py
 
 WEB_DEPS := web/node_modules/.package-lock.json
+WEBCHAT_FIXTURE := tests/fixtures/webchat/node_modules/.package-lock.json
 
-.PHONY: help install system-deps train run test test-fast lint types bench validate clean kb-review answers-report
+.PHONY: help install fixtures system-deps train run test test-fast lint types bench validate clean kb-review answers-report
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -25,6 +26,14 @@ install: $(VENV)/.installed $(WEB_DEPS) ## the Python environment and the widget
 $(WEB_DEPS): web/package.json web/package-lock.json
 	scripts/install-system-deps.sh npm
 	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+fixtures: $(WEBCHAT_FIXTURE) ## rasa-webchat, the standard Rasa widget that a browser test drives
+
+# rasa-webchat for tests/test_rasa_webchat.py, exactly as locked; its built file needs none of its install scripts.
+$(WEBCHAT_FIXTURE): tests/fixtures/webchat/package.json tests/fixtures/webchat/package-lock.json
+	scripts/install-system-deps.sh npm
+	npm ci --prefix tests/fixtures/webchat --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Debian's Chromium (browser tests), PostgreSQL and Redis (scale-out tests), nginx (deployment test).
@@ -50,7 +59,7 @@ validate: install ## rasa data validate, warnings as errors
 run: install $(MODEL) ## install, train if needed, start every server and print the addresses
 	$(PY) -m launch
 
-test: install system-deps $(MODEL) lint types ## everything: lint, types, then every test (CI runs this)
+test: install fixtures system-deps $(MODEL) lint types ## everything: lint, types, then every test (CI runs this)
 	@$(PY) scripts/kb_review.py --warn-only
 	$(PY) -m pytest tests
 

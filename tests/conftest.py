@@ -29,7 +29,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
 
 
 # Test tiers (pyproject.toml's markers), by module: `make test-fast` runs the unit tier alone.
-BROWSER_MODULES = {"test_admin_browser", "test_deploy_nginx", "test_feedback_widget", "test_web_widget"}
+BROWSER_MODULES = {"test_admin_browser", "test_deploy_nginx", "test_feedback_widget", "test_rasa_webchat", "test_web_widget"}
 SERVICES_MODULES = {"test_admin_postgres", "test_deploy_nginx", "test_scale_out", "test_store_outages"}
 INTEGRATION_MODULES = (
     {

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import websockets
 
+from rasa_overrides.channels.socketio import COMBINED_FORMAT_AUTH
+
 
 class SocketIOTestClient:
-    def __init__(self, base_url: str, origin: Optional[str] = None) -> None:
+    """Connects as our widget does (``auth`` asking for one message per utterance); ``auth=None``
+    connects as any other socket.io client."""
+
+    def __init__(self, base_url: str, origin: Optional[str] = None, auth: Optional[Dict[str, str]] = COMBINED_FORMAT_AUTH) -> None:
         self.url = base_url.replace("http://", "ws://").rstrip("/") + "/socket.io/?EIO=4&transport=websocket"
         self.origin = origin
+        self.auth = auth
         self.ws: Any = None
         self.events: "asyncio.Queue[Tuple[str, Any]]" = asyncio.Queue()
         self._reader: Optional[asyncio.Task] = None
@@ -27,7 +33,7 @@ class SocketIOTestClient:
         opening = await asyncio.wait_for(self.ws.recv(), 10)
         if not opening.startswith("0"):
             raise ConnectionError(f"unexpected engine.io opening: {opening[:80]}")
-        await self.ws.send("40")
+        await self.ws.send("40" + (json.dumps(self.auth) if self.auth else ""))
         answer = await asyncio.wait_for(self.ws.recv(), 10)
         if not answer.startswith("40"):
             raise ConnectionError(f"socket.io connection refused: {answer[:200]}")

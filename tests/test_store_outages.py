@@ -175,6 +175,15 @@ def check(figures: Figures, outcomes: Dict[str, List[Outcome]], began: float, en
     assert figures.answered_and_stored > figures.sent // 2
 
 
+def test_two_workers_offer_the_websocket_only(production: Production) -> None:
+    """Polling would reach either worker, and only one knows the session: the handshake is refused, the
+    websocket works (the widget's turn during the Redis outage uses it)."""
+    origin = production.stack.web_origins[0]
+    polling = requests.get(f"{production.stack.url}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin}, timeout=10)
+    assert polling.status_code == 400 and "Invalid transport" in polling.text
+    assert polling.raw.headers.getlist("Access-Control-Allow-Origin") == [origin]
+
+
 def test_postgresql_restarted_under_load(production: Production) -> None:
     def restart() -> None:
         production.postgres.stop_fast()

@@ -528,6 +528,8 @@
     socket = window.io(CONFIG.rasaUrl, {
       path: CONFIG.socketPath,
       transports: ["websocket"], // no long polling: it breaks behind several workers
+      // One message per utterance (text, quick replies, card): other clients get Rasa's shapes.
+      auth: { message_format: "combined" },
       reconnection: true,
       reconnectionDelayMax: 5000,
     });
