@@ -15,10 +15,11 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
+from sanic.server.protocols.http_protocol import HttpProtocol
 
 import rasa_overrides.serving.__main__ as serving_main
 from launch.servers import free_port
-from rasa_overrides.serving import action_outage, action_response, event_types
+from rasa_overrides.serving import action_outage, action_response, event_types, http_timeouts
 from rasa_overrides.stores.outage import ActionServerUnavailable, channel_turn, current_turn
 
 VALID_ANSWERS: List[Dict[str, Any]] = [
@@ -83,6 +84,9 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)
+    for name in ("data_received", "check_timeouts"):
+        monkeypatch.setattr(HttpProtocol, name, getattr(HttpProtocol, name))
+    monkeypatch.delenv("SANIC_REQUEST_TIMEOUT", raising=False)
     for name in serving_main.SINGLE_THREADED_COMPUTE:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
@@ -92,6 +96,8 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
     assert RemoteAction._validate_action_result is action_response.validate_action_result
     assert Event.resolve_by_type is event_types.resolve_by_type
     assert RemoteAction.run is action_outage.run_or_refuse
+    assert HttpProtocol.data_received is http_timeouts.data_received
+    assert os.environ["SANIC_REQUEST_TIMEOUT"] == str(http_timeouts.REQUEST_SECONDS)
 
 
 def run_unreachable_action(before: int | None) -> List[Event]:
