@@ -1,5 +1,5 @@
 """Restarts and outages: the conversation survives Rasa being killed, and the bot
-says so when the action server is down instead of going silent."""
+says so when the action server is down instead of going silent (and stores nothing of that message)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import uuid
 from typing import Iterator
 
 import pytest
+import requests
 
 from bot.input_guard import UNAVAILABLE_REPLY
-from bot.typography import french
 from launch.servers import ROOT, VENV_BIN, RasaStack, start_stack, texts
 
 
@@ -56,8 +56,16 @@ def test_action_server_down_then_back(own_stack: RasaStack) -> None:
     actions.wait(timeout=30)
     own_stack.processes.remove(actions)
 
-    during = texts(own_stack.say(sender, "Quelle est la durée de la formation continue ?"))
-    assert french(UNAVAILABLE_REPLY) in during
+    # Refused, as when a store is down: the 503 says the service is unavailable, and nothing is stored.
+    during = requests.post(
+        f"{own_stack.url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "Quelle est la durée de la formation continue ?"},
+        timeout=60,
+    )
+    assert during.status_code == 503 and during.headers.get("Retry-After") == "5"
+    assert during.json()["reason"] == UNAVAILABLE_REPLY
+    users = [e["text"] for e in own_stack.tracker(sender)["events"] if e["event"] == "user"]
+    assert users == ["Combien coûte l'alternance ?"]
 
     own_stack.start_actions()
     after = texts(own_stack.say(sender, "Quelle est la durée de la formation continue ?"))

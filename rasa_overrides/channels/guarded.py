@@ -1,5 +1,5 @@
 """What the REST and socket.io channels share: the input check, the no-silence rule and the
-refusal of a message that could not be recorded (a store is down)."""
+refusal of a message that could not be recorded (a store or the action server is down)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.commands import command_refusal
-from bot.input_guard import NO_ANSWER_REPLY, UNAVAILABLE_REPLY, check_message, is_command
+from bot.input_guard import NO_ANSWER_REPLY, NOT_RECORDED_REPLY, UNAVAILABLE_REPLY, check_message, is_command
 from bot.typography import french
-from rasa_overrides.stores.outage import StoreUnavailable, channel_turn
+from rasa_overrides.stores.outage import ActionServerUnavailable, StoreUnavailable, channel_turn
 
 logger = logging.getLogger(__name__)
 
@@ -99,13 +99,15 @@ async def handle_turn(
     input_channel: Text,
     metadata: Optional[Dict[Text, Any]] = None,
     vocabulary: Optional[Vocabulary] = None,
-) -> bool:
+) -> Optional[str]:
     """Checks the text, runs Rasa on it, and answers if Rasa stayed silent.
 
     A payload message (« /intent{...} ») must name one of the model's intents (``vocabulary``)
     with a JSON object of its entities; a rating's fields are checked too (bot/commands.py).
-    False when the message was not recorded because a store stayed unreachable: the channel
-    then drops whatever the turn produced and says so (NOT_RECORDED_REPLY)."""
+    None when the turn is recorded. When it is not, nothing of it was stored, and the channel
+    drops whatever the turn produced and says only what this returns: NOT_RECORDED_REPLY if a
+    store stayed unreachable, UNAVAILABLE_REPLY if the action server could not be reached
+    (serving/action_outage.py)."""
     checked = check_message(raw_text)
     refusal = checked.refusal
     if refusal is None and is_command(checked.text):
@@ -114,19 +116,23 @@ async def handle_turn(
     if refusal:
         # Refused before NLU: nothing is written to the tracker store.
         await output.send_text_message(sender_id, refusal)
-        return True
+        return None
     try:
         with channel_turn():
             await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata))
     except StoreUnavailable as outage:
         logger.warning("Message of conversation %s not recorded: %s", sender_id, outage)
-        return False
+        return NOT_RECORDED_REPLY
+    except ActionServerUnavailable as outage:
+        logger.warning("Message of conversation %s not recorded: %s", sender_id, outage)
+        return UNAVAILABLE_REPLY
     except Exception:
         # Never a stack trace or a 500 for the visitor; the details go to the log.
         logger.exception("Rasa failed on a message of conversation %s", sender_id)
         await output.send_text_message(sender_id, NO_ANSWER_REPLY)
-        return True
+        return None
     if replies_sent() == 0 and not checked.text.startswith(SILENT_COMMANDS):
+        # Silent although recorded (the action server failed after one of the turn's actions ran, or answered an error).
         reply = NO_ANSWER_REPLY if await action_server_up() else UNAVAILABLE_REPLY
         await output.send_text_message(sender_id, reply)
-    return True
+    return None

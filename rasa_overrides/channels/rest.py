@@ -2,7 +2,8 @@
 
 Rasa's own RestInput answers malformed JSON or a missing field with a 500 or a
 conversation called "default"; this one says what is wrong, in a 400. A message that
-could not be recorded (a store stayed down) gets a 503 with Retry-After, never an answer.
+could not be recorded (a store stayed down, the action server unreachable) gets a 503 with
+Retry-After and the reason in French, never an answer.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ def bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": "bad_request", "reason": reason}, status=400)
 
 
-def not_recorded() -> HTTPResponse:
+def not_recorded(reason: str = NOT_RECORDED_REPLY) -> HTTPResponse:
     """The message was not recorded: the client may send it again after Retry-After."""
     return response.json(
-        {"error": "not_recorded", "reason": NOT_RECORDED_REPLY, "retry_after": RETRY_AFTER_SECONDS},
+        {"error": "not_recorded", "reason": reason, "retry_after": RETRY_AFTER_SECONDS},
         status=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
@@ -97,7 +98,7 @@ class GuardedRestInput(RestInput):
                 return bad_request("le champ « message » doit être du texte")
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = OneMessageCollector()
-            recorded = await handle_turn(
+            refused = await handle_turn(
                 on_new_message,
                 collector,
                 lambda: len(collector.messages),
@@ -107,8 +108,8 @@ class GuardedRestInput(RestInput):
                 metadata,
                 model_vocabulary(request.app),
             )
-            if not recorded:
-                return not_recorded()
+            if refused:
+                return not_recorded(refused)
             return response.json(collector.messages)
 
         return webhook

@@ -12,8 +12,8 @@ Differs from Rasa's SocketIOInput in these ways:
 - every message goes through ``bot.input_guard`` and a turn never ends silent;
 - a ``bot_turn_end`` event tells the widget when to hide its typing indicator;
 - a turn's messages are sent once it is recorded; a message that could not be recorded (a
-  store stayed down) gets only NOT_RECORDED_REPLY, marked ``custom.type = "not_recorded"``
-  so that the widget offers to send it again;
+  store stayed down, the action server unreachable) gets only the reason, marked
+  ``custom.type = "not_recorded"`` so that the widget offers to send it again;
 - each bot utterance is one message in French typography, where Rasa splits texts at blank
   lines and drops custom payloads: in Rasa's shapes for any socket.io client (rasa-webchat...),
   or text, quick replies and custom payload together for our widget, which asks for it.
@@ -191,10 +191,10 @@ class CountingSocketIOOutput(SocketIOOutput):
         for socket_id, message in pending:
             await super()._send_message(socket_id, message)
 
-    async def send_not_recorded(self, recipient_id: Text) -> None:
+    async def send_not_recorded(self, recipient_id: Text, reason: Text = NOT_RECORDED_REPLY) -> None:
         """Only this, whatever the turn produced: the message was not recorded, send it again."""
         self.pending = []
-        await self._send_message(recipient_id, {"text": french(NOT_RECORDED_REPLY), "custom": {"type": "not_recorded"}})
+        await self._send_message(recipient_id, {"text": french(reason), "custom": {"type": "not_recorded"}})
         await self.flush()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
@@ -293,7 +293,7 @@ class WidgetSocketIOInput(SocketIOInput):
             try:
                 async with turn_lock:
                     try:
-                        recorded = await handle_turn(
+                        refused = await handle_turn(
                             on_new_message,
                             output,
                             lambda: output.sent,
@@ -303,10 +303,10 @@ class WidgetSocketIOInput(SocketIOInput):
                             metadata,
                             model_vocabulary(getattr(webhook.ctx, "app", None)),
                         )
-                        if recorded:
-                            await output.flush()
+                        if refused:
+                            await output.send_not_recorded(sender_id, refused)
                         else:
-                            await output.send_not_recorded(sender_id)
+                            await output.flush()
                     finally:
                         await sio.emit(TURN_END_EVENT, {}, room=sender_id, namespace=self.namespace)
             finally:

@@ -14,6 +14,14 @@ When Redis is unreachable, each call is retried for a few seconds without blocki
 worker (stores/outage.py); if it stays down, the channel's turn is refused before anything
 is read or answered. A turn that is over is never failed by the release of its ticket:
 the ticket expires with its lifetime.
+
+A ticket is a lease: issued for LEASE_SECONDS and renewed every RENEW_SECONDS by the process
+that holds it, up to Rasa's lock lifetime (LOCK_LIFETIME, 60 s, counted from its issue, as in
+stock Rasa). Stock Rasa issues it for the whole lifetime at once: a Rasa process killed in the
+middle of a turn leaves its ticket in Redis, and the conversation's next messages, on the other
+processes, wait behind it for up to a minute. Here they wait at most LEASE_SECONDS after the
+last renewal. A process whose own ticket has expired (its event loop stalled longer than the
+lease) or vanished stops waiting and refuses the turn, where Rasa would wait for ever.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import asyncio
 import json
 import logging
 import os
+import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Callable, Optional, Text, Tuple, TypeVar
 
@@ -42,6 +51,12 @@ Mutation = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
 # while the first is processed, then waits up to a second for nothing. 0.1 s keeps
 # Redis traffic small (one GET per waiting message per poll).
 LOCK_POLL_SECONDS = 0.1
+# How long a dead process's ticket can block its conversation. Long enough that a live
+# process, whose turn's CPU work can hold its event loop for a fraction of a second at a time,
+# renews it several times over before it would expire; short enough that the visitor's next
+# message, on another process, waits a few seconds rather than a minute.
+LEASE_SECONDS = 10.0
+RENEW_SECONDS = 2.0
 
 
 class QuickPolling:
@@ -76,11 +91,15 @@ class AtomicRedisLockStore(QuickPolling, RedisLockStore):
     async def lock(  # type: ignore[override]
         self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = LOCK_POLL_SECONDS
     ) -> AsyncIterator[TicketLock]:
-        """Rasa's LockStore.lock, each Redis step retried."""
-        ticket = await self._redis(lambda: self.issue_ticket(conversation_id, lock_lifetime))
+        """Rasa's LockStore.lock, each Redis step retried, the ticket a lease renewed while this process lives."""
+        deadline = time.time() + lock_lifetime
+        ticket = await self._redis(lambda: self.issue_ticket(conversation_id, min(LEASE_SECONDS, lock_lifetime)))
+        renewal = asyncio.create_task(self._renew(conversation_id, ticket, deadline))
         try:
             yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
         finally:
+            # Not awaited: it stops at its next sleep, and a renewal after the release finds no ticket.
+            renewal.cancel()
             try:
                 await self._redis(lambda: self.cleanup(conversation_id, ticket))
             except (Exception, StoreUnavailable) as error:
@@ -90,13 +109,27 @@ class AtomicRedisLockStore(QuickPolling, RedisLockStore):
     async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         while True:
             lock = await self._redis(lambda: self.get_lock(conversation_id))
-            if not lock:
+            if not lock or not holds(lock, ticket):
                 # Expired, or Redis restarted empty: the turn's place in the queue is gone.
                 raise refusal(REDIS_STORE, LockError(f"Lock of conversation '{conversation_id}' vanished."))
             if not lock.is_locked(ticket):
                 return lock
             await asyncio.sleep(wait_time_in_seconds)
             await self._redis(lambda: self.update_lock(conversation_id))
+
+    async def _renew(self, conversation_id: Text, ticket: int, deadline: float) -> None:
+        """Moves the ticket's expiry LEASE_SECONDS ahead every RENEW_SECONDS, never past ``deadline``."""
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            until = min(time.time() + LEASE_SECONDS, deadline)
+            try:
+                if not self._transact(conversation_id, renewal(ticket, until)):
+                    return  # released or expired: nothing left to renew
+            except Exception as error:
+                # Redis briefly unreachable: the lease still runs, the next period tries again.
+                logger.debug("Ticket %s not renewed: %s", ticket, error)
+            if until >= deadline:
+                return
 
     def _transact(self, conversation_id: Text, mutate: Mutation) -> Any:
         import redis
@@ -154,6 +187,26 @@ class AtomicRedisLockStore(QuickPolling, RedisLockStore):
             return (lock if lock.is_someone_waiting() else None), None
 
         self._transact(conversation_id, release_and_maybe_delete)
+
+
+def holds(lock: TicketLock, ticket: int) -> bool:
+    """Whether ``ticket`` is still in the lock's queue (not released, not expired)."""
+    lock.remove_expired_tickets()
+    return any(t.number == ticket for t in lock.tickets)
+
+
+def renewal(ticket: int, until: float) -> Mutation:
+    """The mutation that moves ``ticket``'s expiry to ``until``; its result says whether the ticket was there."""
+
+    def renew(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], bool]:
+        if lock is None or not holds(lock, ticket):
+            return lock, False
+        for held in lock.tickets:
+            if held.number == ticket:
+                held.expires = max(held.expires, until)
+        return lock, True
+
+    return renew
 
 
 class ConfiguredLockStore:

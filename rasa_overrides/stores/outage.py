@@ -13,6 +13,9 @@ bot greets the visitor as a newcomer) and a failed save into a copy kept in memo
 only (the message is lost while the visitor got an answer). It is raised only inside
 a channel's turn (``channel_turn()``), where the channel catches it; elsewhere (the
 HTTP API, scripts) the store's own error is raised as before.
+
+ActionServerUnavailable is the same kind of refusal for a turn whose action server
+cannot be reached (serving/action_outage.py): nothing of the turn is saved.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import contextlib
 import contextvars
 import logging
 import os
-from typing import Awaitable, Callable, Iterator, List, Tuple, Type, TypeVar
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Iterator, List, Optional, Tuple, Type, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +36,16 @@ DEFAULT_RETRY_SECONDS = 4.0
 FIRST_PAUSE_SECONDS = 0.1
 MAX_PAUSE_SECONDS = 1.0
 
-_IN_CHANNEL_TURN: contextvars.ContextVar[bool] = contextvars.ContextVar("in_channel_turn", default=False)
+
+@dataclass
+class ChannelTurn:
+    """What the overrides need to know of the channel's turn in progress."""
+
+    # Custom actions of this turn that the action server ran, the session start aside: their side effects are done.
+    remote_actions_run: int = 0
+
+
+_CHANNEL_TURN: contextvars.ContextVar[Optional[ChannelTurn]] = contextvars.ContextVar("channel_turn", default=None)
 
 
 class StoreUnavailable(BaseException):
@@ -41,6 +54,15 @@ class StoreUnavailable(BaseException):
     def __init__(self, store: str, error: BaseException) -> None:
         super().__init__(f"{store} unreachable: {error}")
         self.store = store
+
+
+class ActionServerUnavailable(BaseException):
+    """The action server could not be reached before any custom action of the turn ran:
+    the turn is stopped before it is saved, and this message was not recorded."""
+
+    def __init__(self, action: str, error: BaseException) -> None:
+        super().__init__(f"action server unreachable for {action}: {error}")
+        self.action = action
 
 
 def retry_budget() -> float:
@@ -81,16 +103,21 @@ def caused_by(error: BaseException, kinds: Tuple[Type[BaseException], ...]) -> b
 @contextlib.contextmanager
 def channel_turn() -> Iterator[None]:
     """Marks a channel's turn: inside it, a store still down after its retries raises StoreUnavailable."""
-    token = _IN_CHANNEL_TURN.set(True)
+    token = _CHANNEL_TURN.set(ChannelTurn())
     try:
         yield
     finally:
-        _IN_CHANNEL_TURN.reset(token)
+        _CHANNEL_TURN.reset(token)
+
+
+def current_turn() -> Optional[ChannelTurn]:
+    """The channel's turn this code runs in, None outside one (HTTP API, scripts)."""
+    return _CHANNEL_TURN.get()
 
 
 def refusal(store: str, error: BaseException) -> BaseException:
     """What to raise for a store that cannot serve this call: StoreUnavailable in a channel's turn."""
-    return StoreUnavailable(store, error) if _IN_CHANNEL_TURN.get() else error
+    return StoreUnavailable(store, error) if current_turn() is not None else error
 
 
 async def with_retries(
