@@ -153,7 +153,7 @@ def test_a_long_conversation_reads_a_bounded_window_with_the_same_state(tmp_path
 
     async def scenario() -> List[Event]:
         everything: List[Event] = []
-        for number, events in enumerate(a_long_conversation(seed=7, turns=160)):
+        for number, events in enumerate(a_long_conversation(seed=7, turns=110)):
             tracker = await store.retrieve(SENDER) or DialogueStateTracker(SENDER, DOMAIN.slots)
             lengths.append(len(tracker.events))
             for event in events:
