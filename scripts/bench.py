@@ -475,9 +475,12 @@ def main() -> None:
         Setup("ours (1 process, SQLite)", ROOT / "config.yml", "ours", launcher=SERVING),
         Setup("Rasa default", ROOT / "bench" / "default-config.yml", "default", endpoints="bench/default-endpoints.yml"),
     ]
-    train(setups[0], args.skip_train)
-    setups[1].results.update(train_s=setups[0].results["train_s"], model_mib=setups[0].results["model_mib"])
-    train(setups[2], args.skip_train)
+    measured = set(args.only or (0, 1, 2))
+    if measured & {0, 1}:
+        train(setups[0], args.skip_train)
+        setups[1].results.update(train_s=setups[0].results["train_s"], model_mib=setups[0].results["model_mib"])
+    if 2 in measured:
+        train(setups[2], args.skip_train)
 
     services = Path(tempfile.mkdtemp(prefix="bench-services-"))
     redis = start_redis(services / "redis")
