@@ -9,15 +9,18 @@ recent answers a visitor may rate and their ratings.
 So when a conversation has more than ``2 × TRACKER_WINDOW_TURNS`` user messages since the last
 cut, the store writes, in a table of its own (``tracker_windows``), the state at a new cut that
 keeps the last ``TRACKER_WINDOW_TURNS`` user messages: ``action_session_start``, the slots that
-were set, the active form, the last bot messages with a payload and the last ratings, then
-``action_listen``. A turn then reads that prefix plus the events stored after the cut, never the
+were set, the running form, the visitor's last messages outside forms (reverted: read by the
+hand-off, not by the policies), the last rateable answers with their ratings and the last message
+of each payload type, then ``action_listen``. A turn then reads that prefix plus the events stored after the cut, never the
 whole session. Every event stays in the ``events`` table, untouched: the full tracker
 (``retrieve_full_tracker``: Rasa's HTTP API, the dashboard, the exports) is unchanged.
 
-The cut is exact for the policies: Rasa's memoization first trims the tracker to its last
-``max_history`` actions, and rules are shorter than the window. Before a cut is written, the
-tracker rebuilt from it is compared with the turn's own (slots, form, latest action); if they
-differ, no cut is written and the turn reads the whole session as before.
+The cut is exact for the policies: it leaves after it the last POLICY_REACH_ACTIONS actions of
+Rasa's applied history (the memoization policy trims the tracker to its ``max_history`` actions;
+rules are shorter), and inside a running form it is made only where the form runs again unfolded.
+Before a cut is written, the tracker rebuilt from it is compared with the turn's own (slots, form,
+latest action and message, the policies' last states); if they differ, no cut is written and the
+turn reads from the previous cut (or the session start) as before.
 
 ``TRACKER_WINDOW_TURNS=0`` turns the window off (stock reads).
 """
@@ -210,7 +213,7 @@ def prefix_at(before: DialogueStateTracker, form_names: Sequence[Text]) -> List[
 
 
 def same_state(a: DialogueStateTracker, b: DialogueStateTracker) -> bool:
-    """What a turn reads of a tracker: slots, the form, the latest action, pause."""
+    """What a turn reads of a tracker: slots, the form, the latest action and message, pause."""
     loop_a, loop_b = a.active_loop, b.active_loop
     return (
         a.current_slot_values() == b.current_slot_values()
