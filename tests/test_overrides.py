@@ -44,3 +44,30 @@ def test_spacy_without_its_unused_pipes_gives_the_same_tokens_lemmas_and_vectors
         a, b = stock(text), ours(text)
         assert [(t.text, t.lemma_, t.pos_) for t in a] == [(t.text, t.lemma_, t.pos_) for t in b]
         assert (a.vector == b.vector).all()
+
+
+def test_column_major_weights_give_bitwise_the_same_intent_probabilities() -> None:
+    """Stock and column-major classifiers, fitted on the same sparse rows, rank every message alike."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    from rasa_overrides.logistic_regression import store_weights_column_major
+
+    rng = np.random.default_rng(7)
+    rows = sp.random(300, 5000, density=0.01, format="csr", random_state=7)
+    labels = rng.integers(0, 12, size=300)
+    stock = LogisticRegression(max_iter=500, random_state=42).fit(rows, labels)
+    ours = LogisticRegression(max_iter=500, random_state=42).fit(rows, labels)
+    store_weights_column_major(ours)
+    assert ours.coef_.T.flags["C_CONTIGUOUS"] and not stock.coef_.T.flags["C_CONTIGUOUS"]
+    messages = sp.random(40, 5000, density=0.02, format="csr", random_state=8)
+    for index in range(messages.shape[0]):
+        assert (stock.predict_proba(messages[index]) == ours.predict_proba(messages[index])).all()
+
+
+def test_the_pipeline_uses_the_column_major_classifier() -> None:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["pipeline"]]
+    assert "rasa_overrides.logistic_regression.ColumnMajorLogisticRegressionClassifier" in names
+    assert "LogisticRegressionClassifier" not in names
