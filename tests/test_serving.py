@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import inspect
 import os
-from typing import Any, Dict, List
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple
 
 import jsonschema
 import pytest
+import rasa.core.run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -19,7 +24,7 @@ from sanic.server.protocols.http_protocol import HttpProtocol
 
 import rasa_overrides.serving.__main__ as serving_main
 from launch.servers import free_port
-from rasa_overrides.serving import action_outage, action_response, event_types, http_timeouts
+from rasa_overrides.serving import action_outage, action_response, event_types, http_timeouts, preload
 from rasa_overrides.stores.outage import ActionServerUnavailable, channel_turn, current_turn
 
 VALID_ANSWERS: List[Dict[str, Any]] = [
@@ -84,6 +89,8 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
     monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)
+    monkeypatch.setattr(MessageProcessor, "_load_model", MessageProcessor.__dict__["_load_model"])
+    monkeypatch.setattr(rasa.core.run, "serve_application", rasa.core.run.serve_application)
     for name in ("data_received", "check_timeouts"):
         monkeypatch.setattr(HttpProtocol, name, getattr(HttpProtocol, name))
     monkeypatch.delenv("SANIC_REQUEST_TIMEOUT", raising=False)
@@ -98,6 +105,54 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
     assert RemoteAction.run is action_outage.run_or_refuse
     assert HttpProtocol.data_received is http_timeouts.data_received
     assert os.environ["SANIC_REQUEST_TIMEOUT"] == str(http_timeouts.REQUEST_SECONDS)
+    assert MessageProcessor.__dict__["_load_model"].__func__ is preload._load_model
+    assert rasa.core.run.serve_application.__wrapped__ is not None  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def counted_model_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Tuple[Path, List[str]]]:
+    """Preloading installed over a model loader that records what it loads, on a model file of tmp_path."""
+    loads: List[str] = []
+
+    def load(model_path: Any) -> Tuple[str, int]:
+        loads.append(str(model_path))
+        return (str(model_path), len(loads))
+
+    served: List[Any] = []
+    monkeypatch.setattr(MessageProcessor, "_load_model", staticmethod(load))
+    monkeypatch.setattr(rasa.core.run, "serve_application", lambda model_path=None, port=5005: served.append((model_path, port)))
+    monkeypatch.setattr(preload, "_preloaded", {})
+    preload.install()
+    monkeypatch.setattr(preload, "served", served, raising=False)
+    model = tmp_path / "models" / "assistant.tar.gz"
+    model.parent.mkdir()
+    model.write_bytes(b"model")
+    yield model, loads
+    gc.unfreeze()
+
+
+def test_the_model_is_loaded_before_serving_and_reused_by_the_workers(counted_model_loads: Tuple[Path, List[str]]) -> None:
+    model, loads = counted_model_loads
+    assert inspect.signature(rasa.core.run.serve_application).parameters.keys() == {"model_path", "port"}
+    rasa.core.run.serve_application(str(model.parent), port=1234)
+    assert preload.served == [(str(model.parent), 1234)]  # type: ignore[attr-defined]
+    assert loads == [str(model.resolve())] and gc.get_freeze_count() > 0
+    # A worker's processor, given the directory or the file, gets the preloaded model.
+    assert MessageProcessor._load_model(str(model.parent)) == (str(model.resolve()), 1)
+    assert MessageProcessor._load_model(model) == (str(model.resolve()), 1)
+    assert len(loads) == 1
+
+
+def test_a_changed_or_other_model_is_loaded_as_stock(counted_model_loads: Tuple[Path, List[str]]) -> None:
+    model, loads = counted_model_loads
+    assert preload.preload(model)
+    other = model.with_name("other.tar.gz")
+    other.write_bytes(b"other")
+    assert MessageProcessor._load_model(other) == (str(other), 2)
+    model.write_bytes(b"retrained model")
+    os.utime(model, ns=(1, 1))
+    assert MessageProcessor._load_model(model) == (str(model), 3)
+    assert not preload.preload(model.parent / "missing.tar.gz")
 
 
 def run_unreachable_action(before: int | None) -> List[Event]:

@@ -40,12 +40,13 @@ def main() -> None:
 
     from rasa.__main__ import main as rasa_main
 
-    from rasa_overrides.serving import action_outage, action_response, event_types, http_timeouts
+    from rasa_overrides.serving import action_outage, action_response, event_types, http_timeouts, preload
 
     action_response.install()
     action_outage.install()
     event_types.install()
     http_timeouts.install()
+    preload.install()
     sys.argv[0] = "rasa"
     rasa_main()
 
