@@ -21,6 +21,7 @@ knowledge base. The resolution goes from the most specific to the least:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -117,8 +118,13 @@ def _strength(cues: Sequence[str], question: Words) -> int:
     best = 0
     for cue in cues:
         if match_length([cue], question):
-            best = max(best, sum(1 for w in normalize(cue).split() if w not in _LIGHT_WORDS))
+            best = max(best, _content_words(cue))
     return best
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _content_words(cue: str) -> int:
+    return sum(1 for w in normalize(cue).split() if w not in _LIGHT_WORDS)
 
 
 def _strong_subject(kb: KnowledgeBase, intent: str, question: Words, ask: Ask) -> Tuple[int, Optional[Question]]:

@@ -8,8 +8,9 @@ misspelling of it (from six letters on), singular or plural alike.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from typing import AbstractSet, Iterable, List, Sequence
+from typing import AbstractSet, Iterable, List, Sequence, Tuple
 
 from bot.vocabulary import normalize
 
@@ -70,11 +71,23 @@ def vocabulary(texts: Iterable[str]) -> AbstractSet[str]:
     return frozenset(w for text in texts for w in words(text))
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def cue_words(cue: str) -> Tuple[str, ...]:
+    """The words of a cue as ``words()`` gives them; cached, since every question is matched
+    against every cue of the knowledge base."""
+    return tuple(_stem(w) for w in normalize(cue).split())
+
+
 def _same(typed: str, cue: str, known: AbstractSet[str]) -> bool:
     if typed == cue:
         return True
     if len(cue) < MIN_FUZZY_LENGTH or typed[:1] != cue[:1] or abs(len(typed) - len(cue)) > 2 or typed in known:
         return False
+    return _close(typed, cue)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _close(typed: str, cue: str) -> bool:
     return difflib.SequenceMatcher(None, typed, cue).ratio() >= FUZZY_RATIO
 
 
@@ -83,12 +96,12 @@ def match_length(cues: Iterable[str], question: Sequence[str]) -> int:
     known: AbstractSet[str] = getattr(question, "known", frozenset())
     best = 0
     for cue in cues:
-        cue_words = words(cue)
-        size = len(cue_words)
+        found = cue_words(cue)
+        size = len(found)
         if size <= best:
             continue
         for start in range(len(question) - size + 1):
-            if all(_same(question[start + i], cue_words[i], known) for i in range(size)):
+            if all(_same(question[start + i], found[i], known) for i in range(size)):
                 best = size
                 break
     return best

@@ -8,6 +8,7 @@ Rasa's exact-match EntitySynonymMapper does not.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ MIN_FUZZY_LENGTH = 6
 FUZZY_RATIO = 0.86
 
 
+# Cached: the knowledge base's cues are normalised again at every question.
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Lowercase, no accents, apostrophes and hyphens as spaces, single spaces."""
     text = unicodedata.normalize("NFKD", text)

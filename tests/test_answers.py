@@ -431,3 +431,14 @@ def test_naming_the_job_does_not_change_the_subject(kb: KnowledgeBase, intent: s
     """Every question names the job; its name alone must never pull the answer to a term or another topic."""
     question = resolve(kb, intent, f"et pour un {spelling}, qu'en est-il ?", [], None, None, None, Context())
     assert question.intent == intent and question.term is None
+
+
+def test_cached_cue_words_are_the_words_of_each_cue(kb: KnowledgeBase) -> None:
+    """bot/cues.py caches the words of cues: the cache gives what words() gives, for every cue."""
+    from bot.cues import cue_words, words
+
+    cues = {c for topic in kb.topics.values() for facet in topic.facets for c in facet.cues}
+    cues |= {c for topic in kb.topics.values() for facet in topic.facets for fact in facet.facts for c in fact.cues}
+    assert len(cues) > 50
+    for cue in cues:
+        assert cue_words(cue) == tuple(words(cue)), cue
