@@ -61,7 +61,7 @@ run: install $(MODEL) ## install, train if needed, start every server and print 
 
 test: install fixtures system-deps $(MODEL) lint types ## everything: lint, types, then every test (CI runs this)
 	@$(PY) scripts/kb_review.py --warn-only
-	$(PY) -m pytest tests
+	$(PY) -m pytest --durations=15 tests
 
 test-fast: $(VENV)/.installed ## the unit tier: bot/ and the actions on tracker fixtures, no server, no model
 	$(PY) -m pytest -m unit -q tests
