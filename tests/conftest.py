@@ -55,7 +55,8 @@ INTEGRATION_MODULES = (
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        if module in INTEGRATION_MODULES:
+        # A test of a unit module may say it needs more (spaCy's model, Rasa's command line).
+        if module in INTEGRATION_MODULES or item.get_closest_marker("integration"):
             item.add_marker(pytest.mark.integration)
             if module in BROWSER_MODULES:
                 item.add_marker(pytest.mark.browser)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import spacy
 import yaml
 
@@ -36,6 +37,7 @@ def test_the_configuration_points_at_the_overrides() -> None:
         assert name.rsplit(".", 1)[-1] in TABLE, name
 
 
+@pytest.mark.integration  # loads spaCy's French model twice
 def test_spacy_without_its_unused_pipes_gives_the_same_tokens_lemmas_and_vectors() -> None:
     stock = spacy.load("fr_core_news_md", disable=["parser"])
     ours = SpacyNLP.load_model("fr_core_news_md").model

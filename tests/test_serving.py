@@ -79,6 +79,7 @@ def test_install_replaces_the_per_call_schema_check(monkeypatch: pytest.MonkeyPa
     assert action_response.action_response_validator() is action_response.action_response_validator()
 
 
+@pytest.mark.integration  # imports Rasa's whole command line
 def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: Dict[str, str] = {}
 
