@@ -19,7 +19,6 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
 def store_weights_column_major(classifier: Any) -> None:
@@ -30,13 +29,10 @@ def store_weights_column_major(classifier: Any) -> None:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class ColumnMajorLogisticRegressionClassifier(LogisticRegressionClassifier):
-    def train(self, training_data: TrainingData) -> Resource:
-        resource = super().train(training_data)
+    def persist(self) -> None:
+        # Rasa's train() persists once fitted: the stored model has the layout too (skops keeps it).
         store_weights_column_major(self.clf)
-        # Persisted again so that the stored model has the layout too (skops keeps it).
-        if hasattr(self.clf, "coef_"):
-            self.persist()
-        return resource
+        super().persist()
 
     @classmethod
     def load(

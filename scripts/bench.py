@@ -96,23 +96,6 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB."""
-    total = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pending.extend(int(c) for c in children)
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total / 1024
-
-
 def descendants(pid: int) -> List[int]:
     """A process and all its descendants (alive ones)."""
     found, pending = [], [pid]
@@ -127,35 +110,41 @@ def descendants(pid: int) -> List[int]:
     return found
 
 
+def _summed_kib(pid: int, proc_file: str, field: str) -> int:
+    """A ``field:  N kB`` line of /proc/<pid>/<proc_file>, summed over the process and its descendants."""
+    total = 0
+    for current in descendants(pid):
+        try:
+            for line in Path(f"/proc/{current}/{proc_file}").read_text().splitlines():
+                if line.startswith(f"{field}:"):
+                    total += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB."""
+    return _summed_kib(pid, "status", "VmRSS") / 1024
+
+
 def pss_mib(pid: int) -> float:
     """Proportional memory of a process and its descendants, in MiB.
 
     Resident memory counts a page shared by forked workers once per worker; the
     proportional set size splits it between them, so the sum is the memory used.
     """
-    total = 0
-    for current in descendants(pid):
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total / 1024
+    return _summed_kib(pid, "smaps_rollup", "Pss") / 1024
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and all its descendants (alive ones)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    for current in descendants(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pending.extend(int(c) for c in children)
         except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
     return total

@@ -111,8 +111,8 @@ def test_launcher_runs_rasa_single_threaded_unless_told_otherwise(monkeypatch: p
 
 
 @pytest.fixture
-def counted_model_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Tuple[Path, List[str]]]:
-    """Preloading installed over a model loader that records what it loads, on a model file of tmp_path."""
+def counted_model_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Tuple[Path, List[str], List[Any]]]:
+    """Preloading installed over a model loader and a server that record what they get, on a model file of tmp_path."""
     loads: List[str] = []
 
     def load(model_path: Any) -> Tuple[str, int]:
@@ -124,19 +124,18 @@ def counted_model_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
     monkeypatch.setattr(rasa.core.run, "serve_application", lambda model_path=None, port=5005: served.append((model_path, port)))
     monkeypatch.setattr(preload, "_preloaded", {})
     preload.install()
-    monkeypatch.setattr(preload, "served", served, raising=False)
     model = tmp_path / "models" / "assistant.tar.gz"
     model.parent.mkdir()
     model.write_bytes(b"model")
-    yield model, loads
+    yield model, loads, served
     gc.unfreeze()
 
 
-def test_the_model_is_loaded_before_serving_and_reused_by_the_workers(counted_model_loads: Tuple[Path, List[str]]) -> None:
-    model, loads = counted_model_loads
+def test_the_model_is_loaded_before_serving_and_reused_by_the_workers(counted_model_loads: Tuple[Path, List[str], List[Any]]) -> None:
+    model, loads, served = counted_model_loads
     assert inspect.signature(rasa.core.run.serve_application).parameters.keys() == {"model_path", "port"}
     rasa.core.run.serve_application(str(model.parent), port=1234)
-    assert preload.served == [(str(model.parent), 1234)]  # type: ignore[attr-defined]
+    assert served == [(str(model.parent), 1234)]
     assert loads == [str(model.resolve())] and gc.get_freeze_count() > 0
     # A worker's processor, given the directory or the file, gets the preloaded model.
     assert MessageProcessor._load_model(str(model.parent)) == (str(model.resolve()), 1)
@@ -144,8 +143,8 @@ def test_the_model_is_loaded_before_serving_and_reused_by_the_workers(counted_mo
     assert len(loads) == 1
 
 
-def test_a_changed_or_other_model_is_loaded_as_stock(counted_model_loads: Tuple[Path, List[str]]) -> None:
-    model, loads = counted_model_loads
+def test_a_changed_or_other_model_is_loaded_as_stock(counted_model_loads: Tuple[Path, List[str], List[Any]]) -> None:
+    model, loads, _ = counted_model_loads
     assert preload.preload(model)
     other = model.with_name("other.tar.gz")
     other.write_bytes(b"other")
