@@ -19,60 +19,61 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import knowledge_base, latest_intent, send
-from bot.conversation import message, question
+from bot.conversation import interview_intro, message, question
 from bot.interview import (
     ASKED_SLOTS,
+    NOTHING_YET,
     PROFILE_SLOTS,
-    answers_the_question,
-    attempted_answer,
+    Turn,
+    applied,
+    asked_slots,
     checked,
     correction_note,
+    history_of,
+    is_stuck,
+    pending_since,
     profile_of,
+    progress,
     read_answer,
+    read_turn,
 )
 from bot.parsing import UNKNOWN
 from bot.recommender import format_recommendation, recommend
 
 FORM = "orientation_form"
 # Slots the interview keeps beside the answers (domain.yml).
-INTERVIEW_STATE = ("reasked_slot", "noted_unknown", "interview_started", "recommendation_given")
+INTERVIEW_STATE = ("reasked_slot", "noted_unknown", "interview_started", "recommendation_given", "interview_introduced")
 
 
-def not_answers(domain: DomainDict) -> List[str]:
-    """The intents whose message never answers the question asked: the not_intent of the
-    from_text mappings in domain.yml (a question, a request of its own)."""
-    for mapping in domain.get("slots", {}).get("age", {}).get("mappings", []):
-        if mapping.get("type") == "from_text":
-            return list(mapping.get("not_intent", []))
-    return []
+def read_latest(tracker: Tracker) -> Turn:
+    """The latest message read once as an answer to the pending question (bot/interview.py)."""
+    requested = tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    intent = tracker.latest_message.get("intent") or {}
+    stuck = is_stuck(pending_since(history_of(tracker.events), requested), text)
+    return read_turn(knowledge_base(), text, requested, latest_intent(tracker), float(intent.get("confidence") or 0.0), stuck)
 
 
 class AskedOnceAgainFormValidation(FormValidationAction, ABC):
-    """Form validation where an answer that cannot be read is asked again once (with an example:
-    action_ask_<slot>), then recorded as unknown."""
+    """Form validation where the message is read as an answer first; an answer that cannot be
+    read is asked again once (with an example and a button to skip it), then recorded as unknown.
+    A correction of an earlier answer is confirmed and never counts as a failed answer."""
 
     @abstractmethod
     def name(self) -> Text:
         """The validation action's name, validate_<form>."""
 
     def read(self, slot: str, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        """What the latest message says for ``slot``, if it is an answer at all: the message that
-        opened the interview, or one that is not a question or a request of its own."""
-        requested = tracker.get_slot("requested_slot")
-        text = tracker.latest_message.get("text") or ""
-        intent = tracker.latest_message.get("intent") or {}
-        if slot == requested and attempted_answer(text, latest_intent(tracker)):
-            # Unreadable, it is kept as typed so that validate_<slot> asks the question again.
-            value = read_answer(text, requested).get(slot)
-            return {slot: text if value is None else value}
-        if (
-            requested
-            and latest_intent(tracker) in not_answers(domain)
-            and not answers_the_question(knowledge_base(), text, requested, latest_intent(tracker), float(intent.get("confidence") or 0.0))
-        ):
+        """What the latest message says for ``slot``, if the form takes it as an answer (or if a
+        question came with an answer: the question has had its own reply)."""
+        turn = read_latest(tracker)
+        if not (turn.goes_to_the_form() or turn.asks):
             return {}
-        value = read_answer(text, requested).get(slot)
-        return {} if value is None else {slot: value}
+        values = applied(turn, tracker.slots)
+        if slot == turn.requested and slot not in values and turn.goes_to_the_form() and not turn.says_something_else:
+            # An attempt that cannot be read: kept as typed, so that validate_<slot> asks again.
+            return {slot: turn.text}
+        return {slot: values[slot]} if slot in values else {}
 
     def kept(self, slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
         good = checked(knowledge_base(), slot, value)
@@ -94,6 +95,10 @@ class AskedOnceAgainFormValidation(FormValidationAction, ABC):
         # Never asked, so not a required slot the SDK extracts: read here when the person says it.
         events += [SlotSet(slot, value) for slot, value in self.read("wants_alternance", tracker, domain).items()]
         updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        after = {**before, **updates}
+        if after.get("background") is None and "background" not in asked_slots(after):
+            # A pupil or a minor: what they already have is not asked.
+            events.append(SlotSet("background", NOTHING_YET))
         note = correction_note(knowledge_base(), updates, before, tracker.get_slot("requested_slot"))
         if note:
             dispatcher.utter_message(text=note)
@@ -117,6 +122,9 @@ class ValidateOrientationForm(AskedOnceAgainFormValidation):
 
     async def extract_diploma(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return self.read("diploma", tracker, domain)
+
+    async def extract_background(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return self.read("background", tracker, domain)
 
     async def extract_budget_eur(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return self.read("budget_eur", tracker, domain)
@@ -143,6 +151,11 @@ class ValidateOrientationForm(AskedOnceAgainFormValidation):
 
     async def validate_diploma(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return self.kept("diploma", value, tracker)
+
+    async def validate_background(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self.kept("background", value, tracker)
 
     async def validate_budget_eur(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -183,9 +196,17 @@ class ActionAskQuestion(Action, ABC):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events: List[EventType] = []
+        if not tracker.get_slot("interview_introduced"):
+            left = [slot for slot in asked_slots(tracker.slots) if tracker.get_slot(slot) is None]
+            send(dispatcher, interview_intro(len(left)))
+            events.append(SlotSet("interview_introduced", True))
         again = tracker.get_slot("reasked_slot") == self.slot
-        send(dispatcher, question(self.slot, again=again, after_unknown=bool(tracker.get_slot("noted_unknown"))))
-        return []
+        number, count = progress(tracker.slots, self.slot)
+        send(
+            dispatcher, question(self.slot, again=again, after_unknown=bool(tracker.get_slot("noted_unknown")), number=number, count=count)
+        )
+        return events
 
 
 # One asking action per question of the form (rasa_sdk registers each concrete subclass).

@@ -69,15 +69,27 @@ def message_names() -> Sequence[str]:
     return tuple(_messages().messages)
 
 
-def question(slot: str, again: bool = False, after_unknown: bool = False) -> Reply:
-    """The interview's question for ``slot``: asked again with an example, or after an answer
-    just noted as unknown (which it acknowledges first)."""
+def question(slot: str, again: bool = False, after_unknown: bool = False, number: int = 0, count: int = 0) -> Reply:
+    """The interview's question for ``slot``, « Question <number> sur <count> » first when given:
+    asked again with an example and a button to skip it, or after an answer just noted as
+    unknown (which it acknowledges first)."""
     item = _messages().questions[slot]
+    text = item.again if again else item.text
+    if after_unknown and not again:
+        text = f"{_messages().messages['noted_unknown'].text} {text}"
+    if number and count:
+        text = f"{_messages().messages['question_progress'].text.format(number=number, count=count)} — {text}"
+    reply = _reply(item, text)
     if again:
-        return _reply(item, item.again)
-    if after_unknown:
-        return _reply(item, f"{_messages().messages['noted_unknown'].text} {item.text}")
-    return _reply(item)
+        reply = Reply(text=reply.text, buttons=reply.buttons + _reply(_messages().messages["skip_question"]).buttons)
+    return reply
+
+
+def interview_intro(count: int) -> Reply:
+    """Said before the interview's first question: how many questions, and that any can be skipped."""
+    if count == 1:
+        return message("interview_intro_one")
+    return Reply(text=_messages().messages["interview_intro"].text.format(count=count))
 
 
 def question_slots() -> Sequence[str]:

@@ -170,6 +170,9 @@ class FinancingOption(_Model):
     summary: Fact  # a lower-case clause: "<the> : <summary>"
     situations: List[Text] = Field(..., min_items=1)  # ids of profile.yml's situations
     details: Tuple[Fact, ...] = ()
+    # What it can pay at most, and what always remains to pay (the CPF): the texts say the same.
+    cap_eur: Optional[StrictInt] = None
+    contribution_eur: Optional[StrictInt] = None
 
 
 class Facet(_Model):
@@ -211,6 +214,8 @@ class Profile(_Model):
 
     situations: Dict[Text, Text]
     diplomas: Dict[Text, Text]  # lowest first
+    # The diplômes d'État of health that let one work as assistant médical (arrêté du 7 novembre 2019).
+    health_diplomas: Dict[Text, Text]
     interests: Dict[Text, Text]
 
     def diploma_rank(self, diploma: str) -> int:
@@ -223,6 +228,9 @@ class _SourcesFile(_Model):
 
 class _RoutesFile(_Model):
     routes: List[TrainingRoute] = Field(..., min_items=1)
+    # What a person already has that leads to the job without a whole training (a health diploma,
+    # years of similar work): candidates of the recommender only, not routes answers list.
+    recognition: List[TrainingRoute] = []
 
 
 class _FinancingFile(_Model):
@@ -252,10 +260,12 @@ class KnowledgeBase:
         disclaimer: Fact,
         topic_labels: Mapping[str, str],
         profile: Profile,
+        recognition: Mapping[str, TrainingRoute] | None = None,
     ):
         self.profile = profile
         self.sources = dict(sources)
         self.routes = dict(routes)
+        self.recognition = dict(recognition or {})
         self.financing = dict(financing)
         self.topics = dict(topics)
         self.terms = dict(terms)
@@ -311,7 +321,7 @@ def _walk_texts(kb: "KnowledgeBase") -> Iterator[str]:
 
 def _walk(node: Any) -> Iterator[Any]:
     if isinstance(node, KnowledgeBase):
-        for part in (node.routes, node.financing, node.topics, node.terms):
+        for part in (node.routes, node.recognition, node.financing, node.topics, node.terms):
             yield from _walk(part)
         yield node.disclaimer
     elif isinstance(node, BaseModel):
@@ -453,9 +463,10 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
         _check_sources(model, sources)
 
     routes = _unique(routes_file.routes, "routes.yml", "routes")
+    recognition = _unique(routes_file.recognition, "routes.yml", "recognition")
     financing = _unique(financing_file.financing, "financing.yml", "financing")
     terms = _unique(glossary_file.terms, "glossary.yml", "terms")
-    for route in routes.values():
+    for route in [*routes.values(), *recognition.values()]:
         for option_id in route.financing:
             if option_id not in financing:
                 raise KnowledgeBaseError(f"routes.yml: routes.{route.id}.financing: unknown financing option {option_id!r}")
@@ -480,7 +491,7 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
         for followup in topic.followups:
             if followup not in topics_file.topic_labels:
                 raise KnowledgeBaseError(f"topics.yml: topics.{topic.id}.followups: {followup!r} has no entry in topic_labels")
-    return KnowledgeBase(sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels, profile)
+    return KnowledgeBase(sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels, profile, recognition)
 
 
 def _unique(items: Sequence[Any], file: str, key: str) -> Dict[str, Any]:

@@ -48,6 +48,7 @@ __all__ = [
     "parse_interest",
     "parse_wants_alternance",
     "parse_must_be_paid",
+    "parse_background",
     "extract_profile",
 ]
 
@@ -58,13 +59,24 @@ LITTLE_BUDGET = "little"  # "pas grand chose": a small budget, no amount
 # Plausible ages for someone choosing a training; anything else is a typo or a joke.
 MIN_AGE, MAX_AGE = 11, 80
 
-Answer = Union[float, str, bool, List[str], None]
+# What the person already has (parse_background): {"health_diploma": id or None, "experience_years": years or None}.
+Background = Dict[str, Union[str, float, None]]
+Answer = Union[float, str, bool, List[str], Background, None]
 
 _DONT_KNOW = re.compile(
     r"\b(je ne sais pas|je sais pas|j sais pas|jsais pas|chais pas|sais pas|ne sait pas|ne sais pas|aucune idee|pas d idee|"
     r"je ne suis pas sure?|pas sure?|peut etre|bof|je prefere ne pas|je prefere pas|pas envie de (le )?dire|je (ne )?veux pas (le )?dire|nsp|on verra|je verrai|aucun avis|"
-    r"chai pas|chais pas|che pa|che pas|ch sais pas|jsp|jsais pas|j sais pas|sais po|je sais po|jsais po|aucune id)\b"
+    r"chai pas|chais pas|che pa|che pas|ch sais pas|jsp|jsais pas|j sais pas|sais po|je sais po|jsais po|aucune id|"
+    r"j en sais rien|je sais plus|je ne sais plus|pas d avis|sans avis|no idea|dunno|i don t know|idk|"
+    r"je prefere passer|passer (cette|la) question|je passe (mon tour|cette question|la question)|question suivante|skip)\b"
 )
+# No constraint at all: recorded as NO_LIMIT for the duration, as no need of pay, else as unknown.
+INDIFFERENT = re.compile(
+    r"\b(peu (m )?importe|qu importe|n importe|(ca )?(m est|m et) (egal|egale)|egal|pareil|comme (vous voulez|tu veux|vous voudrez)|"
+    r"ca m est indifferent|indifferent|sans importance|aucune importance|pas d importance|pas important|je m en fiche|m en fiche|"
+    r"je m en fous|m en fous|pas de preference|aucune preference|whatever|doesn t matter|ca depend pas de moi)\b"
+)
+_INDIFFERENT_VALUE: Dict[str, Answer] = {"max_duration_months": "no_limit", "must_be_paid": False}
 # A negation just before a word ("pas de CPF", "ni l'informatique") cancels it.
 _NEGATION_BEFORE = re.compile(
     r"\b(pas|ni|sans|plus|jamais|surtout pas|pas trop)( (de|d|du|des|la|le|les|l|en|par|mon|ma|mes|un|une|avec|vraiment|trop))*\s*$"
@@ -153,6 +165,8 @@ def parse_amount(text: str, bare_number_is_amount: bool = True) -> Answer:
         if thousands:
             value *= 1000
         (marked if thousands or currency else bare).append(value)
+    # "3000 sur mon CPF": what the account holds is money for the training.
+    marked += [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:sur|de|dans|d)\s*(?:mon |le |mon compte )?cpf\b", digits)]
     amounts = marked or (bare if bare_number_is_amount else [])
     if amounts:
         return max(amounts)
@@ -294,8 +308,19 @@ def parse_age(text: str, bare_number_is_age: bool = True) -> Answer:
     (outside MIN_AGE..MAX_AGE); UNKNOWN for "je ne sais pas" or "je préfère ne pas le dire".
     A bare number counts only when ``bare_number_is_age`` (the age question is pending)."""
     digits = _with_digits(text)
-    match = re.search(
-        r"\b(\d{1,3})\s*(ans?|balais|piges|berges|printemps)\b(?! ?(de formation|d etudes|max|maximum|devant|de libre))", digits
+    # "10 ans d'expérience", "depuis 15 ans": years of work, not an age.
+    match = next(
+        (
+            m
+            for m in re.finditer(
+                r"\b(\d{1,3})\s*(ans?|balais|piges|berges|printemps)\b"
+                r"(?! ?(de formation|d etudes|max|maximum|devant|de libre|d experience|d exp|de metier|de travail|comme|dans|en tant que|"
+                r"a l accueil|au secretariat|en cabinet|chez|a temps|que je))",
+                digits,
+            )
+            if not re.search(r"\b(depuis|ca fait|cela fait|pendant|durant|il y a)\s*$", digits[: m.start()])
+        ),
+        None,
     )
     if not match and bare_number_is_age:
         match = re.fullmatch(r"(?:j ai\s*)?(\d{1,3})(?:\s*ans?)?", digits)
@@ -354,7 +379,7 @@ def parse_diploma(text: str, answering: bool = True) -> Answer:
 
 _FINANCING = [
     ("cpf", r"\b(cpf|compte (personnel )?(de )?formation|moncompteformation)\b"),
-    ("employer", r"\b(employeur|mon patron|ma patronne|ma boite|mon entreprise|plan de (developpement|formation)|opco)\b"),
+    ("employer", r"\b(employeur|employeuse|mon patron|ma patronne|ma boite|mon entreprise|plan de (developpement|formation)|opco)\b"),
     ("region", r"\b(region|regional\w*)\b"),
     ("france_travail", r"\b(france travail|pole emploi|aif|chomage)\b"),
     ("transitions_pro", r"\b(transitions? pro\w*|ptp|projet de transition|cif)\b"),
@@ -367,6 +392,26 @@ _NO_FINANCING_SAID = re.compile(
 )
 
 
+# Who pays, in any words: someone who employs the person, and a verb of paying, in one message
+# (« c'est ma patronne qui règle la facture », « le cabinet prend en charge », « mon toubib paie »).
+_PAYER = re.compile(
+    r"\b(mon|ma|le|la|l|notre|son|sa)\s+(medecin|docteur|doc|doctoresse|toubib|cabinet|patron\w*|boss|chef|cheffe|"
+    r"structure|clinique|hopital|direction|etablissement|entreprise|boite|employeu\w*|generaliste|dentiste|specialiste|centre)\b"
+)
+_PAYS = re.compile(
+    r"\b(paie|paye|payer|paiera|payera|paierait|payerait|regle|reglera|reglerait|prend en charge|prendra en charge|prendrait en charge|"
+    r"pris en charge|prise en charge|finance|financera|financerait|rembourse|remboursera|offre|offrira|paie tout|sort le chequier|"
+    r"met la main a la poche|s en charge|s en occupe|s en occupera|cotise|avance les frais)\b"
+)
+
+
+def pays_employer(normalized: str) -> bool:
+    """Whether the message says that someone who employs the person pays."""
+    return bool(_PAYER.search(normalized) and _PAYS.search(normalized)) and not re.search(
+        r"\b(ne|n)\s+\w+\s+pas\b.*\b(paie|paye|finance|regle)", normalized
+    )
+
+
 def parse_financing(text: str, answering: bool = True) -> Answer:
     """Financing the person can use, as ids in a fixed order (cpf, employer, region,
     france_travail, transitions_pro); [] for "aucun" (no financing: distinct from UNKNOWN);
@@ -377,6 +422,8 @@ def parse_financing(text: str, answering: bool = True) -> Answer:
     lone "rien" or "non" there answers something else."""
     normalized = normalize(text)
     named = {value for _, value in _mentions(normalized, _FINANCING)}
+    if pays_employer(normalized):
+        named.add("employer")
     if named:
         return [value for value, _ in _FINANCING if value in named]
     if _DONT_KNOW.search(normalized):
@@ -410,14 +457,78 @@ _INTERESTS = [
 
 
 def parse_interest(text: str) -> Answer:
-    """patient, administration, numerique or regulation from everyday words; the first one
-    mentioned wins ("les patients et l'informatique" -> patient); negated words do not count
+    """patient, administration, numerique or regulation from everyday words; several joined by
+    "et" or a comma are kept as a list, in the order said ("les patients et l'informatique" ->
+    [patient, numerique]), else the first one mentioned wins; negated words do not count
     ("pas l'informatique, plutôt les patients" -> patient); UNKNOWN; None."""
     normalized = normalize(text)
-    found = _mentions(normalized, _INTERESTS)
+    found = list(dict.fromkeys(value for _, value in _mentions(normalized, _INTERESTS)))
+    if len(found) > 1 and re.search(r"\b(et|aussi|ainsi que|plus|autant|les deux|tout)\b|,|&|\+", normalized + text):
+        return found  # several at once: « l'accueil et la gestion des plannings »
     if found:
-        return found[0][1]
+        return found[0]
     return UNKNOWN if _DONT_KNOW.search(normalized) else None
+
+
+# ---- what the person already has: a health diploma, years of similar work -------------------
+
+# The diplômes d'État that let one work as assistant médical next to a doctor (arrêté du
+# 7 novembre 2019); their ids are those of profile.yml's health_diplomas.
+_HEALTH_DIPLOMAS = [
+    ("de_infirmier", r"\b(de infirmi\w*|diplome d etat d infirmi\w*|infirmi\w* diplome\w*|infirmi(er|ere)s?|ide|ifsi)\b"),
+    ("de_aide_soignant", r"\b(deas|de d aide soignante?|diplome d etat d aide soignante?|aides? soignante?s?|as diplomee?)\b"),
+    ("de_auxiliaire_puericulture", r"\b(deap|auxiliaires? de puericulture|auxiliaires? puer\w*|aux puer\w*|auxi de pueri\w*)\b"),
+]
+_NOT_A_HEALTH_DIPLOMA = re.compile(
+    r"\b(faisant fonction|sans (le |mon |de |aucun )?diplome|pas (de |le )?diplome|pas diplomee?|devenir|etre|voudrais|veux|aimerais|reve)\b"
+)
+# Work close to the assistant médical's: the reception and records of a practice, a medical
+# secretariat, the regulation of calls, or « ce travail » on this site.
+_SIMILAR_WORK = re.compile(
+    r"\b(secretaire|secretariat|accueil|cabinet|medecin|medical|medicale|standard|regulation|samu|centre 15|hopital|clinique|"
+    r"ce (travail|metier|boulot|job|poste)|assistante?|soignante?|patients?|experience|exp)\b"
+)
+_YEARS_OF_WORK = re.compile(
+    r"\b(?:depuis|ca fait|cela fait|pendant|durant)\s+(\d+(?:\.\d+)?)\s*(?:ans?|annees?)\b"
+    r"|\b(\d+(?:\.\d+)?)\s*(?:ans?|annees?)\s+(?:d experience|d exp|de metier|de travail|de secretariat|d accueil|"
+    r"dans (?:un|une|le|la|les)|comme|en tant que|a l accueil|au secretariat|en cabinet|chez|a temps plein|au samu)"
+)
+_SOME_YEARS = re.compile(
+    r"\b(depuis|pendant|ca fait|cela fait)\s+(des|plusieurs|quelques|de nombreuses|bien des)\s+annees\b|\bdes annees d experience\b"
+)
+_NOTHING_OF_THE_KIND = re.compile(
+    r"^(non|nan|nn|no|aucun\w*|rien|pas du tout|ni l un ni l autre|non aucun\w*|non rien|jamais|nope)\b|\b(aucune experience|pas d experience|aucun diplome de sante|ni diplome ni experience)\b"
+)
+# "Des années" without a number: at least two, fewer than the ARM's three (said as « plusieurs années »).
+SOME_YEARS = 2.0
+
+
+def parse_background(text: str, answering: bool = False) -> Answer:
+    """What the person already has: {"health_diploma": id or None, "experience_years": years of
+    similar work or None}; when the question is asked (``answering``), « non » is
+    {"health_diploma": None, "experience_years": 0.0}; UNKNOWN; None when the message says nothing of it."""
+    normalized = normalize(text)
+    digits = _with_digits(text)
+    diploma = next((value for value, pattern in _HEALTH_DIPLOMAS if re.search(pattern, normalized)), None)
+    if diploma and _NOT_A_HEALTH_DIPLOMA.search(normalized):
+        diploma = None
+    years: Optional[float] = None
+    if answering or _SIMILAR_WORK.search(normalized):
+        found = [float(m.group(1) or m.group(2)) for m in _YEARS_OF_WORK.finditer(digits)]
+        found = [value for value in found if value < MAX_AGE - MIN_AGE]
+        if found:
+            years = max(found)
+        elif _SOME_YEARS.search(normalized):
+            years = SOME_YEARS
+    if diploma or years is not None:
+        held: Background = {"health_diploma": diploma, "experience_years": years}
+        return held
+    if answering and _NOTHING_OF_THE_KIND.search(normalized):
+        nothing: Background = {"health_diploma": None, "experience_years": 0.0}
+        return nothing
+    if answering and (_DONT_KNOW.search(normalized) or INDIFFERENT.search(normalized)):
+        return UNKNOWN
+    return None
 
 
 _NO_ALTERNANCE = re.compile(
@@ -463,10 +574,11 @@ def parse_must_be_paid(text: str, answering: bool = False) -> Optional[bool]:
 
 # ---- a whole message ------------------------------------------------------------------------
 
-_MONEY_CONTEXT = re.compile(r"(€|\beuros?\b|\d ?k\b|\bk€|\bbudget\b|\bballes\b|\bmille\b|\bkeur\b)")
+_MONEY_CONTEXT = re.compile(r"(€|\beuros?\b|\d ?k\b|\bk€|\bbudget\b|\bballes\b|\bmille\b|\bkeur\b|\d\s*(sur|de|dans|d)\s*(mon |le )?cpf\b)")
 _DURATION_CONTEXT = re.compile(r"\b(ans?|annees?|mois|semaines?|limite|peu importe|duree)\b")
 _FINANCING_CONTEXT = re.compile(
-    r"\b(cpf|compte formation|employeur|region|transitions? pro|financ\w*|aides?|prise en charge|paie|paierait|paye(ra|rait)? (la|ma) formation|opco)\b"
+    r"\b(cpf|compte formation|employeur|region|transitions? pro|financ\w*|aides?|prise en charge|pris en charge|prend en charge|paie|paierait|"
+    r"paye(ra|rait)?|regle(ra|rait)?|rembourse\w*|opco)\b"
 )
 _INTEREST_CONTEXT = re.compile(
     r"\b(attir\w*|plai\w*|aime\w*|adore\w*|passionn\w*|interess\w*|prefere\w*|envie|evoluer|orienter|specialiser|motiv\w*|tente\w*|vers (le|la|les|l))\b"
@@ -505,6 +617,9 @@ def extract_profile(text: str, requested: Optional[str] = None) -> Dict[str, Ans
     if requested == "interest" or _INTEREST_CONTEXT.search(normalized):
         keep("interest", parse_interest(text))
     keep("wants_alternance", parse_wants_alternance(text, answering=requested == "wants_alternance"))
+    keep("background", parse_background(text, answering=requested == "background"))
+    if requested and requested not in found and INDIFFERENT.search(normalized):
+        found[requested] = _INDIFFERENT_VALUE.get(requested, UNKNOWN)
     if requested and requested not in found and _DONT_KNOW.search(normalized):
         found[requested] = UNKNOWN
     return found

@@ -1,40 +1,42 @@
 """Recommends a training pathway from a person's profile, and explains why.
 
-Transparent scoring, route by route:
+The recommendation is a table of rules (RULES below), each resting on facts of the knowledge
+base, with their sources, and saying its sentence to the visitor. They are applied in three
+stages, as a careers adviser reasons:
 
-* hard constraints exclude a route, with the reason (cost above the budget when no
-  financing can help, duration above the limit, no pay when pay is needed, age,
-  diploma and situation for the lycée and the ARM diploma);
-* softer ones (a financing could cover the gap, an access condition to check)
-  cost points, with the reason;
-* preferences (interest, situation, alternance) add points, with the reason.
+* eligibility: who may enter a route at all (apprenticeship's usual ages, the CQP's bac or
+  level 4, the ARM diploma's 18 years and bac or three years of work, what a health diplôme
+  d'État already allows). A route the person is not eligible for is never first;
+* constraints: budget (the CPF with its cap and the part that remains), duration, pay; a
+  constraint excludes, or costs points when a financing may lift it;
+* preferences: what the person already has, what attracts them, their situation, their wishes.
 
-Unknown answers never exclude. Every figure shown comes from the knowledge base
-(the texts of its ranges, its min_age and max_age), none from this module. Ties
-follow TIE_ORDER, so the ranking is deterministic.
+Unknown answers never exclude. Every figure shown comes from the knowledge base, none from this
+module. Ties follow TIE_ORDER, so the ranking is deterministic.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.answers import source_links
 from bot.french import join, lower_first
 from bot.knowledge import FinancingOption, KnowledgeBase, TrainingRoute
-from bot.parsing import LITTLE_BUDGET, NO_LIMIT, UNKNOWN
+from bot.parsing import LITTLE_BUDGET, NO_LIMIT, SOME_YEARS, UNKNOWN
 from bot.reply import Button, Reply
 
-DIGITAL_MOVE = "evolution_numerique"
-DIGITAL_MOVE_NAME = "Évoluer vers le numérique en santé (assistant médical numérique, référent e-santé)"
-DIGITAL_MOVE_ADVICE = "d'évoluer vers le numérique en santé, par exemple comme référent e-santé"
-# Facts of topics.yml the digital move is built from.
-DIGITAL_FACTS = ("digital_moves", "digital_title")
-# Ties go to the most widely accessible pathway first.
-TIE_ORDER = (DIGITAL_MOVE, "formation_continue", "alternance", "lycee_pro", "formation_privee", "arm")
+# Ties go to what the person already has, then to the most widely accessible pathway.
+TIE_ORDER = ("de_sante", "vae", "formation_continue", "alternance", "lycee_pro", "formation_privee", "arm")
+# The ARM diploma prepares for another job: offered only to people drawn to it.
+NEIGHBOURING_JOB = "arm"
+NEIGHBOURING_INTEREST = "regulation"
+# Years of full-time work that open the ARM diploma without the bac (arrêté du 19 juillet 2019).
+ARM_YEARS_INSTEAD_OF_BAC = 3
 
-# Points: a need weighs more than a preference; a hard constraint excludes.
+# Points: what the person already has weighs most, then a need, then a preference.
+HAS_POINTS = 6
 PAID_POINTS = 4
 INTEREST_POINTS = 3
 WISH_POINTS = 3
@@ -75,11 +77,12 @@ class Profile:
     situation: Optional[str] = None  # an id of profile.yml's situations
     age: Any = None  # years
     diploma: Optional[str] = None  # an id of profile.yml's diplomas
+    background: Any = None  # {"health_diploma": id or None, "experience_years": years or None}
     budget_eur: Any = None  # euros; 0.0 = no budget
     max_duration_months: Any = None  # months, or NO_LIMIT
     must_be_paid: Any = None  # bool
     financing: Any = None  # ids of financing.yml's schemes; [] = none at all
-    interest: Optional[str] = None  # an id of profile.yml's interests
+    interest: Any = None  # an id of profile.yml's interests, or several in a list
     wants_alternance: Any = None  # bool
 
     @classmethod
@@ -104,6 +107,20 @@ class Profile:
         return [str(item) for item in self.financing] if isinstance(self.financing, list) else []
 
     @property
+    def interests(self) -> List[str]:
+        if isinstance(self.interest, list):
+            return [str(item) for item in self.interest]
+        return [self.interest] if _known(self.interest) else []
+
+    @property
+    def health_diploma(self) -> Optional[str]:
+        return self.background.get("health_diploma") if isinstance(self.background, dict) else None
+
+    @property
+    def experience_years(self) -> Optional[float]:
+        return as_number(self.background.get("experience_years")) if isinstance(self.background, dict) else None
+
+    @property
     def no_financing(self) -> bool:
         """The person said they have no financing at all (not "I don't know")."""
         return isinstance(self.financing, list) and not self.financing
@@ -116,6 +133,7 @@ class Recommendation:
     advice: str = ""  # what follows "Je vous conseille": "l'alternance", "d'évoluer vers…"
     score: float = 0.0
     excluded: bool = False
+    eligible: bool = True  # False: an entry condition the person does not meet; never first
     reasons: List[str] = field(default_factory=list)  # in its favour
     blockers: List[str] = field(default_factory=list)  # against it (excluding or not)
     cost: str = ""
@@ -160,7 +178,7 @@ def applicable_financing(route: TrainingRoute, profile: Profile, kb: KnowledgeBa
 
 
 class _Scorer:
-    """Scores one route for one profile, collecting the reasons as it goes."""
+    """Scores one route for one profile, applying RULES in their order and collecting the reasons."""
 
     def __init__(self, route: TrainingRoute, profile: Profile, kb: KnowledgeBase):
         self.route, self.profile, self.kb = route, profile, kb
@@ -168,6 +186,7 @@ class _Scorer:
         # The route's own scheme (the apprenticeship contract of alternance) is not a way to pay for it.
         others = [o for o in self.options if o.id != route.id]
         self.weighted_reasons: List[Tuple[float, str]] = []
+        self.applied: List[str] = []  # the ids of the rules that said something
         sources = route.cost.sources + route.duration.sources + route.certification.sources + route.entry.sources
         self.rec = Recommendation(
             id=route.id,
@@ -182,198 +201,339 @@ class _Scorer:
             suits=route.suits[0].text,
             sources=tuple(dict.fromkeys(sources + route.suits[0].sources)),
         )
+        if route.id == NEIGHBOURING_JOB:
+            self.rec.caveat = f"C'est {lower_first(route.summary.text)}"
 
-    def exclude(self, reason: str) -> None:
+    def cite(self, rule: "Rule") -> None:
+        self.applied.append(rule.id)
+        self.rec.sources = tuple(dict.fromkeys(self.rec.sources + rule.sources))
+
+    def ineligible(self, rule: "Rule", reason: str, strict: bool = False) -> None:
+        """An entry condition not met: never first; ``strict``, a bar (not a usual limit) that also excludes."""
+        self.cite(rule)
+        self.rec.eligible = False
+        self.rec.excluded = self.rec.excluded or strict
+        self.rec.blockers.append(reason)
+
+    def exclude(self, rule: "Rule", reason: str) -> None:
+        self.cite(rule)
         self.rec.excluded = True
         self.rec.blockers.append(reason)
 
-    def penalise(self, points: float, reason: str) -> None:
+    def penalise(self, rule: "Rule", points: float, reason: str) -> None:
+        self.cite(rule)
         self.rec.score -= points
         self.rec.blockers.append(reason)
 
-    def reward(self, points: float, reason: str) -> None:
+    def reward(self, rule: "Rule", points: float, reason: str) -> None:
+        self.cite(rule)
         self.rec.score += points
         self.weighted_reasons.append((points, reason))
 
     def score(self) -> Recommendation:
-        self.entry_conditions()
-        self.budget()
-        self.duration()
-        self.pay()
-        self.preferences()
+        for rule in RULES:
+            rule.check(self, rule)
         # The weightiest reasons first (a stable sort keeps the order of equals): the reply shows two.
         self.rec.reasons = [reason for _, reason in sorted(self.weighted_reasons, key=lambda item: -item[0])]
         self.rec.source_names = self.kb.source_names(self.rec.sources)
         self.rec.source_links = source_links(self.kb, self.rec.sources)
         return self.rec
 
-    # --- hard constraints -----------------------------------------------------------------
-    def entry_conditions(self) -> None:
-        route, profile, kb = self.route, self.profile, self.kb
-        age = profile.age_years
-        if route.only_for and _known(profile.situation) and profile.situation not in route.only_for:
-            self.exclude(f"Cette voie ne correspond pas à votre situation : {route.entry.text}")
-        elif route.only_for == ("etudiant",) and not _known(profile.situation) and age is not None and age >= ADULT_AGE:
-            self.penalise(SITUATION_POINTS, f"Cette voie est d'abord celle des élèves : {route.entry.text}")
-        elif (
-            route.leads_to
-            and profile.diploma is not None
-            and _known(profile.diploma)
-            and kb.profile.diploma_rank(profile.diploma) >= kb.profile.diploma_rank(route.leads_to)
-        ):
-            self.penalise(
-                SITUATION_POINTS, f"Vous avez déjà {kb.profile.diplomas[route.leads_to]} ou plus : cette voie ne vous ferait pas avancer."
-            )
-        if route.min_age is not None and age is not None and age < route.min_age:
-            (self.exclude if route.strict_ages else self.soft)(f"Il faut avoir au moins {route.min_age} ans pour y entrer.")
-        if route.max_age is not None and age is not None and age > route.max_age:
-            if route.strict_ages:
-                self.exclude(f"Cette voie est ouverte jusqu'à {route.max_age} ans.")
-            else:
-                self.soft(f"Elle est en général ouverte jusqu'à {route.max_age} ans : vérifiez si une exception s'applique à vous.")
-        required = route.required_diploma
-        if (
-            required
-            and profile.diploma is not None
-            and _known(profile.diploma)
-            and kb.profile.diploma_rank(profile.diploma) < kb.profile.diploma_rank(required)
-        ):
-            if profile.situation == "etudiant":
-                self.exclude(f"Conditions d'accès que vous ne remplissez pas encore : {route.entry.text}")
-            else:
-                # Adults may have other ways in (the ARM diploma also admits three years of experience).
-                self.penalise(SMALL_PENALTY, f"Conditions d'accès à vérifier dans votre cas : {route.entry.text}")
 
-    def soft(self, reason: str) -> None:
-        """A usual limit the person is outside of: a condition to check, not a bar."""
-        self.penalise(GAP_PENALTY, reason)
+@dataclass(frozen=True)
+class Rule:
+    """One rule of an adviser's reasoning: its stage, the facts it rests on (source ids of the
+    knowledge base, besides the route's own figures), what it tells the visitor, and its check."""
 
-    def budget(self) -> None:
-        budget, cost = self.profile.budget, self.route.cost
-        if budget is None:
-            return
-        if cost.minimum is None:
-            # The sources give no price: say so rather than guess, without ruling it out.
-            self.penalise(SMALL_PENALTY, f"Vérifiez son coût, {cost.text}.")
-            return
-        if cost.minimum <= budget:
-            # The figures are on the "Coût" line of the reply and in the card: the reasons do not repeat them.
-            if cost.maximum == 0:
-                self.reward(FITS_BUDGET_POINTS, "Cette voie ne vous coûte rien : votre budget n'est pas un obstacle.")
-            elif cost.maximum is not None and cost.maximum <= budget:
-                self.reward(FITS_BUDGET_POINTS, "Son coût tient dans votre budget.")
-            else:
-                self.reward(FITS_BUDGET_POINTS, "Son coût peut tenir dans votre budget, selon l'organisme choisi.")
-            return
-        named = [o for o in self.options if o.id in self.profile.financing_list]
-        if named:
-            self.penalise(SMALL_PENALTY, f"Son coût dépasse votre budget, mais {named[0].short} peut couvrir la différence.")
-        elif self.options and not self.profile.no_financing:
-            names = join([o.short for o in self.options[:2]], "ou")
-            self.penalise(GAP_PENALTY, f"Son coût dépasse votre budget ; un financement pourrait couvrir la différence : {names}.")
-        else:
-            self.exclude("Son coût dépasse votre budget, sans financement possible pour compléter.")
-
-    def duration(self) -> None:
-        limit, duration = self.profile.duration_limit, self.route.duration
-        if limit is None or duration.minimum is None:
-            return
-        if duration.minimum > limit:
-            self.exclude("Cette voie dure plus longtemps que le temps dont vous disposez.")
-        else:
-            self.reward(0, "Sa durée tient dans le temps dont vous disposez.")
-
-    def pay(self) -> None:
-        route, profile = self.route, self.profile
-        if profile.must_be_paid is not True:
-            return
-        if route.paid_while_training:
-            self.reward(PAID_POINTS, "Vous avez besoin d'un revenu pendant la formation : cette voie est rémunérée, vous y êtes salarié.")
-            return
-        open_ids = [o.id for o in self.options]
-        ways: List[str] = []
-        if "transitions_pro" in open_ids:
-            self.rec.pay_note = f"{self.kb.financing['transitions_pro'].short} peut maintenir votre salaire, sous conditions d'ancienneté"
-            ways.append(self.rec.pay_note)
-        if "alternance" in open_ids and profile.wants_alternance is not False:
-            ways.append("elle peut se préparer en alternance, avec un salaire, si vous trouvez un employeur")
-        if ways:
-            self.penalise(SMALL_PENALTY, f"Cette voie n'est pas rémunérée en soi, mais {join(ways, 'ou')}.")
-        else:
-            self.exclude("Cette voie n'est pas rémunérée, or vous avez besoin d'un revenu pendant la formation.")
-
-    # --- preferences ---------------------------------------------------------------------------
-    def preferences(self) -> None:
-        route, profile = self.route, self.profile
-        if route.id == "alternance":
-            if profile.wants_alternance is False:
-                self.exclude("Vous ne souhaitez pas vous former en alternance.")
-            elif profile.wants_alternance is True:
-                self.reward(WISH_POINTS, "Vous souhaitez vous former en alternance.")
-        if _known(profile.interest) and profile.interest in route.interests:
-            specific = all(profile.interest not in r.interests for r in self.kb.routes.values() if r.id != route.id)
-            points = INTEREST_POINTS * (SPECIFIC_INTEREST_FACTOR if specific else 1)
-            self.rec.drawn_to = specific
-            self.reward(points, f"Cette voie correspond à ce qui vous attire : {self.kb.profile.interests[profile.interest]}.")
-        if _known(profile.situation) and profile.situation in route.only_for + route.meant_for and not self.rec.excluded:
-            self.reward(SITUATION_POINTS, route.suits[0].text)
-        if route.meant_for and _known(profile.situation) and profile.situation not in route.meant_for:
-            meant = join([self.kb.profile.situations[s] for s in route.meant_for], "ou")
-            self.penalise(SMALL_PENALTY, f"Cette voie s'adresse d'abord aux personnes {meant}.")
-        named = [o for o in self.options if o.id in profile.financing_list]
-        if named:
-            said = named[0].short
-            if any(said in reason for reason in self.rec.blockers):
-                self.rec.score += FINANCING_POINTS  # already said: "... mais votre CPF peut couvrir la différence"
-            else:
-                self.reward(FINANCING_POINTS, f"{said[:1].upper()}{said[1:]} peut la financer.")
+    id: str
+    stage: str  # eligibility, constraint or preference
+    sources: Tuple[str, ...]
+    says: str  # the sentence, with {placeholders} the check fills
+    check: Callable[[_Scorer, "Rule"], None]
 
 
-def _digital_move(base: Recommendation, profile: Profile, kb: KnowledgeBase) -> Optional[Recommendation]:
-    """Employed people drawn to digital tools: aim at the digital side of the job, through the
-    training of ``base`` (formation continue), whose constraints it inherits."""
-    if profile.situation != "salarie" or profile.interest != "numerique":
-        return None
-    try:
-        moves, title = (kb.fact(fact_id) for fact_id in DIGITAL_FACTS)
-    except KeyError:
-        return None  # the knowledge base no longer states it: say nothing
-    sources = tuple(dict.fromkeys(moves.sources + title.sources + base.sources))
-    return Recommendation(
-        id=DIGITAL_MOVE,
-        name=DIGITAL_MOVE_NAME,
-        advice=DIGITAL_MOVE_ADVICE,
-        score=base.score + FINANCING_POINTS,  # just above the plain training when both fit
-        excluded=base.excluded,
-        reasons=["Vous êtes en poste et le numérique vous attire.", moves.text]
-        + [r for r in base.reasons if not r.startswith("Cette voie correspond")],
-        blockers=list(base.blockers),
-        cost=base.cost,
-        duration=base.duration,
-        certification=title.text,
-        caveat=title.text,
-        pay_note=base.pay_note,
-        financing=list(base.financing),
-        financing_short=list(base.financing_short),
-        next_steps=list(base.next_steps),
-        suits=moves.text,
-        sources=sources,
-        source_names=kb.source_names(sources),
-        source_links=source_links(kb, sources),
+def _diploma_below(kb: KnowledgeBase, profile: Profile, required: str) -> bool:
+    return (
+        _known(profile.diploma)
+        and profile.diploma is not None
+        and kb.profile.diploma_rank(profile.diploma) < kb.profile.diploma_rank(required)
     )
 
 
+# --- eligibility ----------------------------------------------------------------------------
+
+
+def _only_for(s: _Scorer, rule: Rule) -> None:
+    route, profile = s.route, s.profile
+    if route.only_for and _known(profile.situation) and profile.situation not in route.only_for:
+        s.ineligible(rule, rule.says.format(entry=route.entry.text), strict=True)
+
+
+def _pupils_first(s: _Scorer, rule: Rule) -> None:
+    route, profile = s.route, s.profile
+    age = profile.age_years
+    if route.only_for == ("etudiant",) and not _known(profile.situation) and age is not None and age >= ADULT_AGE:
+        s.ineligible(rule, rule.says.format(entry=route.entry.text))
+
+
+def _already_held(s: _Scorer, rule: Rule) -> None:
+    route, profile, kb = s.route, s.profile, s.kb
+    if route.leads_to and _known(profile.diploma) and profile.diploma is not None:
+        if kb.profile.diploma_rank(profile.diploma) >= kb.profile.diploma_rank(route.leads_to):
+            s.penalise(rule, SITUATION_POINTS, rule.says)
+
+
+def _minimum_age(s: _Scorer, rule: Rule) -> None:
+    route, age = s.route, s.profile.age_years
+    if route.min_age is not None and age is not None and age < route.min_age:
+        s.ineligible(rule, rule.says.format(age=route.min_age), strict=route.strict_ages)
+
+
+def _apprenticeship_ages(s: _Scorer, rule: Rule) -> None:
+    route, age = s.route, s.profile.age_years
+    if route.max_age is not None and age is not None and age > route.max_age:
+        s.ineligible(rule, rule.says.format(age=route.max_age))
+
+
+def _cqp_level(s: _Scorer, rule: Rule) -> None:
+    # The CQP is prepared in alternance or obtained by VAE, with the bac or a level 4 at least.
+    if s.route.id in ("alternance", "vae") and _diploma_below(s.kb, s.profile, "bac"):
+        s.ineligible(rule, rule.says)
+
+
+def _arm_entry(s: _Scorer, rule: Rule) -> None:
+    route, profile = s.route, s.profile
+    if route.id != NEIGHBOURING_JOB or not _diploma_below(s.kb, profile, route.required_diploma or "bac"):
+        return
+    years = profile.experience_years
+    if years is not None and years >= ARM_YEARS_INSTEAD_OF_BAC:
+        s.reward(rule, FITS_BUDGET_POINTS, rule.says)
+    elif profile.situation == "etudiant" or years is not None:
+        s.ineligible(rule, f"Conditions d'accès que vous ne remplissez pas encore : {route.entry.text}", strict=True)
+    else:
+        s.penalise(rule, SMALL_PENALTY, f"Conditions d'accès à vérifier dans votre cas : {route.entry.text}")
+
+
+# --- constraints ----------------------------------------------------------------------------
+
+
+def _cpf_note(kb: KnowledgeBase) -> str:
+    cpf = kb.financing.get("cpf")
+    if cpf is None or cpf.cap_eur is None:
+        return ""
+    note = f"CPF plafonné à {_euros(cpf.cap_eur)}"
+    if cpf.contribution_eur:
+        note += f", environ {_euros(cpf.contribution_eur)} à votre charge"
+    return note
+
+
+def _cpf_leaves(kb: KnowledgeBase, cost: float) -> float:
+    """What remains to pay when the CPF pays what it can of ``cost``."""
+    cpf = kb.financing["cpf"]
+    return max(cost - (cpf.cap_eur or 0), 0) + (cpf.contribution_eur or 0)
+
+
+def _budget(s: _Scorer, rule: Rule) -> None:
+    budget, cost, kb = s.profile.budget, s.route.cost, s.kb
+    if budget is None:
+        return
+    if cost.minimum is None:
+        # The sources give no price: say so rather than guess, without ruling it out.
+        s.penalise(rule, SMALL_PENALTY, f"Vérifiez son coût, {cost.text}.")
+        return
+    if cost.minimum <= budget:
+        # The figures are on the "Coût" line of the reply and in the card: the reasons do not repeat them.
+        if cost.maximum == 0:
+            s.reward(rule, FITS_BUDGET_POINTS, "Cette voie ne vous coûte rien : votre budget n'est pas un obstacle.")
+        elif cost.maximum is not None and cost.maximum <= budget:
+            s.reward(rule, FITS_BUDGET_POINTS, "Son coût tient dans votre budget.")
+        else:
+            s.reward(rule, FITS_BUDGET_POINTS, "Son coût peut tenir dans votre budget, selon l'organisme choisi.")
+        return
+    named = [o for o in s.options if o.id in s.profile.financing_list]
+    others = [o for o in named if o.id != "cpf"]
+    if others:
+        s.penalise(rule, SMALL_PENALTY, f"Son coût dépasse votre budget, mais {others[0].short} peut couvrir la différence.")
+    elif named:  # the CPF alone: it pays up to its cap, and a part always remains
+        if _cpf_leaves(kb, cost.minimum) <= budget:
+            s.penalise(rule, SMALL_PENALTY, f"Son coût dépasse votre budget ; votre CPF peut couvrir la différence ({_cpf_note(kb)}).")
+        else:
+            s.exclude(rule, f"Son coût dépasse votre budget, même avec le CPF ({_cpf_note(kb)}).")
+    elif s.options and not s.profile.no_financing:
+        names = join([o.short for o in s.options[:2]], "ou")
+        note = f" ({_cpf_note(kb)})" if any(o.id == "cpf" for o in s.options[:2]) and _cpf_note(kb) else ""
+        s.penalise(rule, GAP_PENALTY, f"Son coût dépasse votre budget ; un financement pourrait couvrir la différence : {names}{note}.")
+    else:
+        s.exclude(rule, "Son coût dépasse votre budget, sans financement possible pour compléter.")
+
+
+def _duration(s: _Scorer, rule: Rule) -> None:
+    limit, duration = s.profile.duration_limit, s.route.duration
+    if limit is None or duration.minimum is None:
+        return
+    if duration.minimum > limit:
+        s.exclude(rule, "Cette voie dure plus longtemps que le temps dont vous disposez.")
+    else:
+        s.reward(rule, 0, "Sa durée tient dans le temps dont vous disposez.")
+
+
+def _pay(s: _Scorer, rule: Rule) -> None:
+    route, profile = s.route, s.profile
+    if profile.must_be_paid is not True or route.id in s.kb.recognition and not route.paid_while_training:
+        return  # (the VAE recognises work already done: no time in training to be paid for)
+    if route.paid_while_training:
+        s.reward(rule, PAID_POINTS, "Vous avez besoin d'un revenu pendant la formation : cette voie est rémunérée, vous y êtes salarié.")
+        return
+    open_ids = [o.id for o in s.options]
+    ways: List[str] = []
+    if "transitions_pro" in open_ids:
+        s.rec.pay_note = f"{s.kb.financing['transitions_pro'].short} peut maintenir votre salaire, sous conditions d'ancienneté"
+        ways.append(s.rec.pay_note)
+    if "alternance" in open_ids and profile.wants_alternance is not False:
+        ways.append("elle peut se préparer en alternance, avec un salaire, si vous trouvez un employeur")
+    if ways:
+        s.penalise(rule, SMALL_PENALTY, f"Cette voie n'est pas rémunérée en soi, mais {join(ways, 'ou')}.")
+    else:
+        s.exclude(rule, "Cette voie n'est pas rémunérée, or vous avez besoin d'un revenu pendant la formation.")
+
+
+def _no_alternance(s: _Scorer, rule: Rule) -> None:
+    if s.route.id == "alternance" and s.profile.wants_alternance is False:
+        s.exclude(rule, rule.says)
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+def _health_diploma(s: _Scorer, rule: Rule) -> None:
+    held = s.profile.health_diploma
+    if s.route.id == "de_sante" and held in s.kb.profile.health_diplomas:
+        s.reward(rule, HAS_POINTS, rule.says.format(diploma=s.kb.profile.health_diplomas[held]))
+
+
+def _experience(s: _Scorer, rule: Rule) -> None:
+    years = s.profile.experience_years
+    if s.route.id == "vae" and years:
+        said = "plusieurs années" if years == SOME_YEARS else f"{years:g} an{'s' if years >= 2 else ''}"
+        s.reward(rule, HAS_POINTS, rule.says.format(years=said))
+
+
+def _interest(s: _Scorer, rule: Rule) -> None:
+    route, profile, kb = s.route, s.profile, s.kb
+    liked = [i for i in profile.interests if i in route.interests]
+    if not liked:
+        return
+    everything = list(kb.routes.values()) + list(kb.recognition.values())
+    specific = any(all(i not in r.interests for r in everything if r.id != route.id) for i in liked)
+    s.rec.drawn_to = specific
+    points = INTEREST_POINTS * (SPECIFIC_INTEREST_FACTOR if specific else 1)
+    s.reward(rule, points, rule.says.format(interest=join([kb.profile.interests[i] for i in liked])))
+
+
+def _situation(s: _Scorer, rule: Rule) -> None:
+    route, profile, kb = s.route, s.profile, s.kb
+    if _known(profile.situation) and profile.situation in route.only_for + route.meant_for and not s.rec.excluded:
+        s.reward(rule, SITUATION_POINTS, route.suits[0].text)
+    if route.meant_for and _known(profile.situation) and profile.situation not in route.meant_for:
+        meant = join([kb.profile.situations[x] for x in route.meant_for], "ou")
+        s.penalise(rule, SMALL_PENALTY, rule.says.format(meant=meant))
+
+
+def _alternance_wish(s: _Scorer, rule: Rule) -> None:
+    if s.route.id == "alternance" and s.profile.wants_alternance is True:
+        s.reward(rule, WISH_POINTS, rule.says)
+
+
+def _named_financing(s: _Scorer, rule: Rule) -> None:
+    named = [o for o in s.options if o.id in s.profile.financing_list and o.id != s.route.id]
+    if not named:
+        return
+    said = named[0].short
+    if any(said in reason for reason in s.rec.blockers):
+        s.rec.score += FINANCING_POINTS  # already said: "... mais votre employeur peut couvrir la différence"
+    else:
+        s.reward(rule, FINANCING_POINTS, rule.says.format(who=f"{said[:1].upper()}{said[1:]}"))
+
+
+RULES: Tuple[Rule, ...] = (
+    Rule("only_for", "eligibility", (), "Cette voie ne correspond pas à votre situation : {entry}", _only_for),
+    Rule("pupils_first", "eligibility", (), "Cette voie est d'abord celle des élèves : {entry}", _pupils_first),
+    Rule("already_held", "eligibility", (), "Cette voie mène au bac, que vous avez déjà : elle ne vous ferait pas avancer.", _already_held),
+    Rule(
+        "minimum_age",
+        "eligibility",
+        ("weblex_apprentissage", "legifrance_arm_2019"),
+        "Il faut avoir au moins {age} ans pour y entrer.",
+        _minimum_age,
+    ),
+    Rule(
+        "apprenticeship_ages",
+        "eligibility",
+        ("weblex_apprentissage",),
+        "L'apprentissage est en général ouvert jusqu'à {age} ans : à votre âge, ce n'est possible que par exception, à vérifier.",
+        _apprenticeship_ages,
+    ),
+    Rule(
+        "cqp_level",
+        "eligibility",
+        ("onisep_met7819",),
+        "Le CQP Assistant médical, qui se prépare en alternance ou s'obtient par la VAE, demande au minimum le bac ou un titre de niveau 4.",
+        _cqp_level,
+    ),
+    Rule(
+        "arm_entry",
+        "eligibility",
+        ("legifrance_arm_2019",),
+        "Sans le bac, trois ans d'expérience professionnelle à temps plein vous ouvrent l'accès à ce diplôme.",
+        _arm_entry,
+    ),
+    # A need of pay is said before the budget: it is what such a person must hear first.
+    Rule("pay", "constraint", ("cma54_apprentissage", "centre_inffo_ptp"), "Un revenu pendant la formation.", _pay),
+    Rule("budget", "constraint", ("service_public_cpf",), "Son coût face à votre budget et à vos financements.", _budget),
+    Rule("duration", "constraint", (), "Sa durée face au temps dont vous disposez.", _duration),
+    Rule("no_alternance", "constraint", (), "Vous ne souhaitez pas vous former en alternance.", _no_alternance),
+    Rule(
+        "health_diploma",
+        "preference",
+        ("legifrance_arrete_2019_11_07",),
+        "Avec votre {diploma}, vous pouvez déjà travailler comme assistant médical auprès d'un médecin de ville ; "
+        "il vous faudra suivre une formation d'adaptation à l'emploi dans les trois ans.",
+        _health_diploma,
+    ),
+    Rule(
+        "experience",
+        "preference",
+        ("onisep_met7819", "ccn_cqp"),
+        "La VAE, ouverte pour le CQP Assistant médical, peut faire reconnaître vos {years} d'expérience dans un travail proche.",
+        _experience,
+    ),
+    Rule("interest", "preference", (), "Cette voie correspond à ce qui vous attire : {interest}.", _interest),
+    Rule("situation", "preference", (), "Cette voie s'adresse d'abord aux personnes {meant}.", _situation),
+    Rule("alternance_wish", "preference", (), "Vous souhaitez vous former en alternance.", _alternance_wish),
+    Rule("named_financing", "preference", (), "{who} peut la financer.", _named_financing),
+)
+
+
+def candidates(profile: Profile, kb: KnowledgeBase) -> List[TrainingRoute]:
+    """The routes an adviser would weigh for this person: what they already have only when they
+    have it, the neighbouring job only for people drawn to it."""
+    out = [r for r in kb.routes.values() if r.id != NEIGHBOURING_JOB or NEIGHBOURING_INTEREST in profile.interests]
+    if profile.health_diploma in kb.profile.health_diplomas and "de_sante" in kb.recognition:
+        out.append(kb.recognition["de_sante"])
+    if profile.experience_years and "vae" in kb.recognition:
+        out.append(kb.recognition["vae"])
+    return out
+
+
 def _rank_key(rec: Recommendation) -> Tuple[Any, ...]:
-    # Fitting routes by score; when nothing fits, the least constrained route first.
-    return (rec.excluded, len(rec.blockers) if rec.excluded else 0, -rec.score, len(rec.blockers), TIE_ORDER.index(rec.id))
+    # Eligible before not eligible; fitting routes by score; when nothing fits, the least constrained first.
+    constrained = len(rec.blockers) if rec.excluded else 0
+    return (not rec.eligible, rec.excluded, constrained, -rec.score, len(rec.blockers), TIE_ORDER.index(rec.id))
 
 
 def recommend(profile: Profile, kb: KnowledgeBase) -> List[Recommendation]:
-    """Every pathway, best first; the excluded ones last, the least constrained of them first."""
-    results = {route.id: _Scorer(route, profile, kb).score() for route in kb.routes.values()}
-    move = _digital_move(results["formation_continue"], profile, kb) if "formation_continue" in results else None
-    ranked = list(results.values()) + ([move] if move else [])
-    return sorted(ranked, key=_rank_key)
+    """Every candidate pathway, best first; those the person is not eligible for or that break a constraint last."""
+    return sorted((_Scorer(route, profile, kb).score() for route in candidates(profile, kb)), key=_rank_key)
 
 
 # --- the reply ----------------------------------------------------------------------------------
@@ -403,6 +563,7 @@ def say(kb: KnowledgeBase, slot: str, value: Any) -> str:
             "financing": "financement",
             "interest": "intérêt",
             "wants_alternance": "alternance",
+            "background": "diplôme de santé ou expérience",
         }.get(slot, slot) + " : vous ne savez pas encore"
     if slot == "situation":
         return kb.profile.situations.get(value, str(value))
@@ -425,14 +586,30 @@ def say(kb: KnowledgeBase, slot: str, value: Any) -> str:
     if slot == "wants_alternance":
         return "envie d'alternance" if value else "pas d'alternance"
     if slot == "interest":
-        return "intérêt : " + kb.profile.interests.get(value, str(value))
+        liked = value if isinstance(value, list) else [value]
+        return "intérêt : " + join([kb.profile.interests.get(item, str(item)) for item in liked])
+    if slot == "background":
+        return _say_background(kb, value)
     return str(value)
+
+
+def _say_background(kb: KnowledgeBase, value: Any) -> str:
+    """« aide-soignant diplômé d'État », « 5 ans d'expérience proche », or « ni diplôme de santé ni expérience proche »."""
+    if not isinstance(value, dict):
+        return ""
+    held, years = value.get("health_diploma"), as_number(value.get("experience_years"))
+    parts = [kb.profile.health_diplomas[held]] if held in kb.profile.health_diplomas else []
+    if years:
+        parts.append(("plusieurs années" if years == SOME_YEARS else f"{years:g} an{'s' if years >= 2 else ''}") + " d'expérience proche")
+    # Having neither is not worth a line of the recap: nothing to correct there.
+    return join(parts)
 
 
 def recap_items(profile: Profile, kb: KnowledgeBase) -> List[str]:
     """Each answer the person gave, in a few words (answers not given or not known left out)."""
     said = [(f.name, getattr(profile, f.name)) for f in fields(Profile)]
-    return [say(kb, slot, value) for slot, value in said if value is not None and value != UNKNOWN]
+    items = [say(kb, slot, value) for slot, value in said if value is not None and value != UNKNOWN]
+    return [item for item in items if item]
 
 
 def recap(profile: Profile, kb: KnowledgeBase) -> str:
@@ -453,9 +630,11 @@ def _compose(
     5: what follows the first clause of the cost and of the duration, 6: the reasons, when
     there is a caution to give)."""
     lines: List[str] = []
-    if top.excluded:
+    if top.excluded or not top.eligible:
         lines.append("Je préfère être honnête : aucune voie ne remplit toutes vos conditions.")
-        lines.append(" ".join([f"La moins contraignante pour vous : {top.advice}.", top.blockers[0]] + top.reasons[:1]))
+        lines.append(
+            " ".join([f"La moins contraignante pour vous : {top.advice}.", top.blockers[0]] + top.reasons[: 1 if brevity < 6 else 0])
+        )
     else:
         reasons = top.reasons[: 2 if brevity < 1 else 1] + top.blockers[:1]
         if brevity >= 6 and top.blockers:
@@ -478,7 +657,7 @@ def _compose(
         lines.append(f"Autres pistes : {join([r.advice for r in alternatives[:2]])}." + (f" {pay_note}." if pay_note else ""))
     if out_of_reach is not None and brevity < 4:
         lines.append(f"Pour {out_of_reach.advice}, qui correspond à ce qui vous attire : {lower_first(out_of_reach.blockers[0])}")
-    if top.excluded:
+    if top.excluded or not top.eligible:
         lines.append("Un conseiller peut vous aider à y voir clair.")
     if said:
         lines.append(f"Vous m'avez dit : {said}. Une erreur ? Corrigez-moi, j'adapte mon conseil.")
@@ -488,10 +667,10 @@ def _compose(
 def format_recommendation(profile: Profile, recommendations: List[Recommendation], kb: KnowledgeBase) -> Reply:
     """The chat bubble (at most about MAX_TEXT_LENGTH characters), the web card and the buttons."""
     top = recommendations[0]
-    alternatives = [r for r in recommendations[1:] if not r.excluded][:2]
+    alternatives = [r for r in recommendations[1:] if not r.excluded and r.eligible][:2]
     said = recap(profile, kb)
     # The card keeps every detail; the bubble drops some until it stays readable.
-    out_of_reach = next((r for r in recommendations if r.drawn_to and r.excluded and r is not top and r.blockers), None)
+    out_of_reach = next((r for r in recommendations if r.drawn_to and (r.excluded or not r.eligible) and r is not top and r.blockers), None)
     for brevity in range(7):
         text = _compose(top, alternatives, said, brevity, out_of_reach)
         if len(text) <= MAX_TEXT_LENGTH:
@@ -500,7 +679,7 @@ def format_recommendation(profile: Profile, recommendations: List[Recommendation
         "type": "pathway_recommendation",
         "top": top.card(),
         "alternatives": [r.card() for r in alternatives],
-        "nothing_fits": top.excluded,
+        "nothing_fits": top.excluded or not top.eligible,
         "profile": {f.name: getattr(profile, f.name) for f in fields(Profile)},
         "recap": said,
         "disclaimer": kb.disclaimer.text,

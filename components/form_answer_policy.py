@@ -1,11 +1,13 @@
-"""A policy that lets the interview's answer through when the NLU took it for something else.
+"""A policy that reads the message as an answer first, whatever intent the NLU gave it.
 
-During the interview, « 16 » answers « Quel âge avez-vous ? » even if the classifier calls it
-a salary question, and « le contact patient » answers what attracts the person even if it
-sounds like a request for an adviser. The rules and stories send a question or a request in
-the middle of the form to its own answer; this policy, above them in priority, gives the turn
-back to the form when the message asks nothing and reads as a possible value of the question
-asked (bot/interview.answers_the_question). The form's validation reads it the same way.
+During the interview, « non, j'ai mes indemnités chômage, le salaire c'est pas le sujet »
+answers « Avez-vous besoin d'être rémunéré ? » even though the classifier hears a salary
+question, and « rien de ma poche, c'est ma patronne qui règle » answers the budget. The rules
+and stories send a question or a request in the middle of the form to its own answer; this
+policy, above them in priority, gives the turn to the form unless the message asks something,
+is a request about the conversation, or speaks of health (bot/interview.Turn.goes_to_the_form).
+When the question has waited twice, or the visitor repeats a message, every reading is taken:
+the bot never answers the same way a third time. The form's validation reads it the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.feedback import PAYLOAD_ONLY_INTENTS
-from bot.interview import answers_the_question
+from bot.interview import history_of, is_stuck, pending_since, read_turn
 from bot.knowledge import KnowledgeBase, load_knowledge_base
 
 
@@ -64,12 +66,11 @@ class FormAnswerPolicy(Policy):
             # A rating of an answer (the widget's payload) answers no question: its rule takes it.
             if intent.get("name") in PAYLOAD_ONLY_INTENTS:
                 return self._prediction(probabilities)
-            if answers_the_question(
-                self._kb,
-                message.text or "",
-                tracker.get_slot("requested_slot"),
-                intent.get("name") or "",
-                float(intent.get("confidence") or 0.0),
-            ):
+            requested = tracker.get_slot("requested_slot")
+            text = message.text or ""
+            history = history_of([event.as_dict() for event in tracker.events])
+            stuck = is_stuck(pending_since(history, requested), text)
+            turn = read_turn(self._kb, text, requested, intent.get("name") or "", float(intent.get("confidence") or 0.0), stuck)
+            if turn.goes_to_the_form():
                 probabilities[domain.index_for_action(form)] = 1.0
         return self._prediction(probabilities)

@@ -142,6 +142,7 @@ def interview_answer(b: StoreBuilder, text: str, slot: str, value: Any, next_slo
 ANSWERS = {
     "age": ("34 ans", 34.0),
     "diploma": ("le bac", "bac"),
+    "background": ("non", {"health_diploma": None, "experience_years": 0.0}),
     "budget_eur": ("0", 0.0),
     "max_duration_months": ("2 ans", 24.0),
     "must_be_paid": ("oui", True),
@@ -270,8 +271,8 @@ def test_messages_and_conversations_per_day(filled: StoreBuilder) -> None:
     data = figures(filled)
     per_day = {d.day: (d.conversations, d.messages) for d in data.days}
     # C: 1 request + 7 answers the day before; A: 3 messages (the rating's payload is not one), B: 6, D: 2, E: 2.
-    assert per_day == {DAY - dt.timedelta(days=1): (1, 8), DAY: (4, 13)}
-    assert (data.conversations, data.messages) == (5, 21)
+    assert per_day == {DAY - dt.timedelta(days=1): (1, 9), DAY: (4, 13)}
+    assert (data.conversations, data.messages) == (5, 22)
 
 
 def test_fallback_and_out_of_scope_rates(filled: StoreBuilder) -> None:
@@ -279,7 +280,7 @@ def test_fallback_and_out_of_scope_rates(filled: StoreBuilder) -> None:
     # A's "qsdlkfj" and B's address; the fallback the context answered is not counted.
     assert data.fallbacks == 2
     assert data.out_of_scope == 4
-    assert data.fallback_rate == pytest.approx(2 / 21) and data.out_of_scope_rate == pytest.approx(4 / 21)
+    assert data.fallback_rate == pytest.approx(2 / 22) and data.out_of_scope_rate == pytest.approx(4 / 22)
 
 
 def test_inbox_groups_similar_messages_masked(filled: StoreBuilder) -> None:
@@ -300,7 +301,7 @@ def test_topics_are_the_answers_topics_then_the_intents(filled: StoreBuilder) ->
     assert topics["ask_cost"] == 1
     assert topics["ask_financing"] == 1, "the fallback answered by the context counts for the topic answered"
     assert topics["out_of_scope"] == 4 and topics["nlu_fallback"] == 2
-    assert topics[labels.INTERVIEW_ANSWER] == 8, "C's 7 answers and E's one"
+    assert topics[labels.INTERVIEW_ANSWER] == 9, "C's 8 answers and E's one"
     assert topics["request_pathway"] == 3
     assert "feedback" not in topics
     assert labels.topic_label("ask_cost") == "Les coûts" and labels.topic_label("inconnu") == "inconnu"

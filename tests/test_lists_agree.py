@@ -9,13 +9,21 @@ from typing import Iterator, List
 
 import yaml
 
-from actions.interview import INTERVIEW_STATE, not_answers
+from actions.interview import INTERVIEW_STATE
 from bot.answers import ANSWERED_INTENTS, KNOWLEDGE_INTENTS
 from bot.interview import ASKED_SLOTS, PROFILE_SLOTS
 from bot.knowledge import KnowledgeBase
 from bot.recommender import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def not_answers(domain: dict) -> list:
+    """The not_intent of the age slot's from_text mapping: every answer slot must list the same."""
+    for mapping in domain["slots"]["age"]["mappings"]:
+        if mapping.get("type") == "from_text":
+            return list(mapping.get("not_intent", []))
+    return []
 
 
 def load(path: str) -> dict:

@@ -300,7 +300,9 @@ def test_no_financing_is_not_unknown() -> None:
         ("les appels d'urgence", "regulation"),
         ("le SAMU", "regulation"),
         ("la régulation des appels d'urgence", "regulation"),
-        ("les patients et l'informatique", "patient"),
+        # Several interests at once are all kept, in the order said (issue 20).
+        ("les patients et l'informatique", ["patient", "numerique"]),
+        ("l'accueil et la gestion des plannings", ["patient", "administration"]),
         ("pas l'informatique, plutôt les patients", "patient"),
         ("je ne sais pas", UNKNOWN),
     ],
