@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,6 +25,7 @@ from bot.interview import (
     NOTHING_YET,
     PROFILE_SLOTS,
     Turn,
+    answers_to_change,
     applied,
     asked_slots,
     checked,
@@ -39,6 +40,7 @@ from bot.interview import (
 )
 from bot.parsing import UNKNOWN
 from bot.recommender import format_recommendation, recommend
+from bot.reply import Reply
 
 FORM = "orientation_form"
 # Slots the interview keeps beside the answers (domain.yml).
@@ -84,6 +86,11 @@ class AskedOnceAgainFormValidation(FormValidationAction, ABC):
                 "noted_unknown": False,
                 **({"reasked_slot": None} if tracker.get_slot("reasked_slot") == slot else {}),
             }
+        turn = read_latest(tracker)
+        changes = {k: v for k, v in applied(turn, tracker.slots).items() if k != slot and tracker.get_slot(k) != v}
+        if changes and not turn.stuck and tracker.get_slot("reasked_slot") != slot:
+            # A correction, or another answer: confirmed by the extraction; the question again, no failure counted.
+            return {slot: None, "interview_started": True}
         if tracker.get_slot("reasked_slot") != slot:
             return {slot: None, "reasked_slot": slot, "noted_unknown": False, "interview_started": True}
         # A second answer that cannot be read: noted as unknown rather than asked forever.
@@ -201,7 +208,10 @@ class ActionAskQuestion(Action, ABC):
             left = [slot for slot in asked_slots(tracker.slots) if tracker.get_slot(slot) is None]
             send(dispatcher, interview_intro(len(left)))
             events.append(SlotSet("interview_introduced", True))
-        again = tracker.get_slot("reasked_slot") == self.slot
+        # Asked again with its choices and a button to skip it: after an answer that could not be
+        # read, or when the question has waited twice (the same reply never comes a third time).
+        pending = tracker.get_slot("requested_slot") == self.slot  # (a new question: the form sets it after asking)
+        again = tracker.get_slot("reasked_slot") == self.slot or (pending and read_latest(tracker).stuck)
         number, count = progress(tracker.slots, self.slot)
         send(
             dispatcher, question(self.slot, again=again, after_unknown=bool(tracker.get_slot("noted_unknown")), number=number, count=count)
@@ -236,6 +246,22 @@ class ActionRememberProfile(Action):
             return _profile_events(updates)
         send(dispatcher, message("offer_interview"))
         return _profile_events(updates)
+
+
+class ActionChangeAnswer(Action):
+    """« Modifier mes réponses »: without a slot, the answers given as buttons; with one, that
+    answer forgotten and the interview run again, which asks it alone, then recommends anew."""
+
+    def name(self) -> Text:
+        return "action_change_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        slot = next(tracker.get_latest_entity_values("profile_slot"), None)
+        if slot not in ASKED_SLOTS:
+            listed = message("change_answer")
+            send(dispatcher, Reply(text=listed.text, buttons=tuple(answers_to_change(knowledge_base(), tracker.slots)) + listed.buttons))
+            return []
+        return [SlotSet(slot, None), SlotSet("reasked_slot", None), SlotSet("noted_unknown", False), FollowupAction(FORM)]
 
 
 class ActionRecommendPathway(Action):

@@ -10,6 +10,7 @@ ends with its source line, and its ``custom`` payload carries the sources' links
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -43,6 +44,9 @@ MAX_ANSWER_CHARS = 600
 TARGET_CHARS = 450
 # Schemes that are ways to pay (the VAE certifies without paying for a whole training).
 PAYING_SCHEMES_SHOWN = 4
+
+# « Il faut », « Il y a », « Il est possible »: an impersonal « il », which stands for no route.
+_IMPERSONAL = re.compile(r"^Il (faut|y a|est (possible|conseillé|utile|recommandé|nécessaire)|existe|reste|suffit|vaut)\b")
 
 
 @dataclass(frozen=True)
@@ -382,8 +386,9 @@ class _Writer:
             said = sentence(f"{capitalize(route.the)} : {text}")
         elif fact is route.certification:
             said = f"Certification obtenue avec {route.the} : {text}."
-        elif text.startswith(("Il ", "Elle ")):
-            # Shown alone, the pronoun needs its route: "Le diplôme d'État d'ARM se prépare…".
+        elif text.startswith(("Il ", "Elle ")) and not _IMPERSONAL.match(text):
+            # Shown alone, the pronoun needs its route: "Le diplôme d'État d'ARM se prépare…"
+            # (not an impersonal « Il faut d'abord trouver un employeur »).
             said = sentence(capitalize(route.the) + text[text.index(" ") :])
         else:
             said = sentence(text)

@@ -19,7 +19,9 @@ from bot.reply import Reply
 
 # The payload intent (domain.yml, data/rules/feedback.yml); never given to a typed message.
 FEEDBACK_INTENT = "give_feedback"
-PAYLOAD_ONLY_INTENTS = (FEEDBACK_INTENT,)
+# Intents only ever sent by buttons: the rating, and the change of one answer of the interview.
+CHANGE_ANSWER_INTENT = "change_answer"
+PAYLOAD_ONLY_INTENTS = (FEEDBACK_INTENT, CHANGE_ANSWER_INTENT)
 # The slot whose events hold the ratings (domain.yml); the dashboard reads them.
 FEEDBACK_SLOT = "feedback"
 # The payload's keys (domain.yml declares them as entities, so that Rasa keeps them quietly).

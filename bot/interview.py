@@ -16,6 +16,7 @@ from bot.cues import is_question
 from bot.knowledge import KnowledgeBase
 from bot.parsing import LITTLE_BUDGET, MAX_AGE, MIN_AGE, NO_LIMIT, UNKNOWN, Answer, extract_profile
 from bot.recommender import Profile, as_number, say
+from bot.reply import Button
 from bot.safety import is_personal_health_question
 from bot.vocabulary import normalize
 
@@ -115,7 +116,10 @@ class Turn:
 
     def request(self) -> bool:
         """A request about the conversation (stop, restart, a person) rather than an answer."""
-        return self.intent in CONVERSATION_REQUESTS and (self.answer is None or self.confidence >= SURE_INTENT)
+        if self.intent not in CONVERSATION_REQUESTS:
+            return False
+        # Asking for advice in the interview goes on with it: an answer in the message is kept.
+        return self.answer is None or (self.confidence >= SURE_INTENT and self.intent != "request_pathway")
 
     def goes_to_the_form(self) -> bool:
         """Answer first: whether the form takes the message, whatever intent the NLU gave it.
@@ -250,12 +254,14 @@ def _is_value(kb: KnowledgeBase, slot: str, value: Any) -> bool:
         return True
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if slot == "situation":
-        return value in kb.profile.situations
+        return isinstance(value, str) and value in kb.profile.situations
     if slot == "diploma":
-        return value in kb.profile.diplomas
+        return isinstance(value, str) and value in kb.profile.diplomas
     if slot == "interest":
         several = isinstance(value, list) and len(value) > 1
-        return value in kb.profile.interests or (several and all(item in kb.profile.interests for item in value))
+        return (isinstance(value, str) and value in kb.profile.interests) or (
+            several and all(item in kb.profile.interests for item in value)
+        )
     if slot == "background":
         return isinstance(value, dict) and set(value) == set(NOTHING_YET) and value["health_diploma"] in (None, *kb.profile.health_diplomas)
     if slot == "age":
@@ -283,6 +289,16 @@ def correction_note(kb: KnowledgeBase, updates: Mapping[str, Any], previous: Map
         and say(kb, slot, value) != say(kb, slot, previous.get(slot))
     ]
     return f"C'est corrigé : {' ; '.join(changed)}." if changed else ""
+
+
+def answers_to_change(kb: KnowledgeBase, slots: Mapping[str, Any]) -> List[Button]:
+    """A button per answer given (« 34 ans », « budget 2 000 € »), which asks that question again."""
+    buttons = []
+    for slot in ASKED_SLOTS:
+        said = say(kb, slot, slots.get(slot)) if slots.get(slot) is not None else ""
+        if said:
+            buttons.append(Button.for_intent(said[:1].upper() + said[1:], "change_answer", profile_slot=slot))
+    return buttons
 
 
 def profile_of(slots: Mapping[str, Any]) -> Profile:

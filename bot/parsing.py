@@ -516,8 +516,15 @@ def parse_background(text: str, answering: bool = False) -> Answer:
     if answering or _SIMILAR_WORK.search(normalized):
         found = [float(m.group(1) or m.group(2)) for m in _YEARS_OF_WORK.finditer(digits)]
         found = [value for value in found if value < MAX_AGE - MIN_AGE]
+        bare = (
+            re.fullmatch(r"(?:oui\s*)?(\d+(?:\.\d+)?)\s*(?:ans?|annees?)(?:\s*(?:a )?temps (?:plein|partiel))?", digits)
+            if answering
+            else None
+        )
         if found:
             years = max(found)
+        elif bare and float(bare.group(1)) < MAX_AGE - MIN_AGE:
+            years = float(bare.group(1))  # « 4 ans temps plein », to the question itself
         elif _SOME_YEARS.search(normalized):
             years = SOME_YEARS
     if diploma or years is not None:
@@ -609,7 +616,7 @@ def extract_profile(text: str, requested: Optional[str] = None) -> Dict[str, Ans
     keep("diploma", parse_diploma(text, answering=requested == "diploma"))
     if requested == "budget_eur" or _MONEY_CONTEXT.search(text.lower() + " " + normalized):
         keep("budget_eur", parse_amount(text, bare_number_is_amount=requested == "budget_eur"))
-    if requested == "max_duration_months" or (_DURATION_CONTEXT.search(normalized) and requested != "age"):
+    if requested == "max_duration_months" or (_DURATION_CONTEXT.search(normalized) and requested not in ("age", "background")):
         keep("max_duration_months", parse_duration_months(text, "months" if requested == "max_duration_months" else None))
     keep("must_be_paid", parse_must_be_paid(text, answering=requested == "must_be_paid"))
     if requested == "financing" or _FINANCING_CONTEXT.search(normalized):

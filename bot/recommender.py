@@ -145,7 +145,8 @@ class Recommendation:
     suits: str = ""  # whom it suits, for when the profile says too little to give reasons
     caveat: str = ""  # said in the bubble whenever it is recommended
     pay_note: str = ""  # how an unpaid route can still keep a salary, said beside it as an alternative
-    drawn_to: bool = False  # the one route for what attracts the person (ARM for the regulation)
+    drawn_to: bool = False  # the one route for what the person wants (ARM for the regulation, the VAE for their years of work)
+    wish: str = ""  # that want, in a clause: "qui correspond à ce qui vous attire"
     sources: Tuple[str, ...] = ()  # source ids
     source_names: List[str] = field(default_factory=list)  # short citations
     source_links: List[Dict[str, Any]] = field(default_factory=list)  # as answers give them (bot.answers)
@@ -307,7 +308,7 @@ def _arm_entry(s: _Scorer, rule: Rule) -> None:
         return
     years = profile.experience_years
     if years is not None and years >= ARM_YEARS_INSTEAD_OF_BAC:
-        s.reward(rule, FITS_BUDGET_POINTS, rule.says)
+        s.reward(rule, HAS_POINTS, rule.says)  # (the way in: said first)
     elif profile.situation == "etudiant" or years is not None:
         s.ineligible(rule, f"Conditions d'accès que vous ne remplissez pas encore : {route.entry.text}", strict=True)
     else:
@@ -337,6 +338,8 @@ def _budget(s: _Scorer, rule: Rule) -> None:
     budget, cost, kb = s.profile.budget, s.route.cost, s.kb
     if budget is None:
         return
+    if cost.minimum is None and s.route.id in kb.recognition:
+        return  # (not a training bought beforehand: the card says the sources give no cost)
     if cost.minimum is None:
         # The sources give no price: say so rather than guess, without ruling it out.
         s.penalise(rule, SMALL_PENALTY, f"Vérifiez son coût, {cost.text}.")
@@ -414,6 +417,7 @@ def _health_diploma(s: _Scorer, rule: Rule) -> None:
 def _experience(s: _Scorer, rule: Rule) -> None:
     years = s.profile.experience_years
     if s.route.id == "vae" and years:
+        s.rec.drawn_to, s.rec.wish = True, "qui reconnaîtrait votre expérience"
         said = "plusieurs années" if years == SOME_YEARS else f"{years:g} an{'s' if years >= 2 else ''}"
         s.reward(rule, HAS_POINTS, rule.says.format(years=said))
 
@@ -425,7 +429,9 @@ def _interest(s: _Scorer, rule: Rule) -> None:
         return
     everything = list(kb.routes.values()) + list(kb.recognition.values())
     specific = any(all(i not in r.interests for r in everything if r.id != route.id) for i in liked)
-    s.rec.drawn_to = specific
+    s.rec.drawn_to = s.rec.drawn_to or specific
+    if specific:
+        s.rec.wish = "qui correspond à ce qui vous attire"
     points = INTEREST_POINTS * (SPECIFIC_INTEREST_FACTOR if specific else 1)
     s.reward(rule, points, rule.says.format(interest=join([kb.profile.interests[i] for i in liked])))
 
@@ -656,7 +662,7 @@ def _compose(
     if alternatives and (brevity < 3 or pay_note):
         lines.append(f"Autres pistes : {join([r.advice for r in alternatives[:2]])}." + (f" {pay_note}." if pay_note else ""))
     if out_of_reach is not None and brevity < 4:
-        lines.append(f"Pour {out_of_reach.advice}, qui correspond à ce qui vous attire : {lower_first(out_of_reach.blockers[0])}")
+        lines.append(f"Pour {out_of_reach.advice}, {out_of_reach.wish} : {lower_first(out_of_reach.blockers[0])}")
     if top.excluded or not top.eligible:
         lines.append("Un conseiller peut vous aider à y voir clair.")
     if said:
@@ -685,7 +691,7 @@ def format_recommendation(profile: Profile, recommendations: List[Recommendation
         "disclaimer": kb.disclaimer.text,
     }
     buttons = (
-        Button.for_intent("Modifier mes réponses", "restart_interview"),
+        Button.for_intent("Modifier mes réponses", "change_answer"),
         Button.for_intent(kb.topic_labels.get("ask_financing", "Le financement"), "ask_financing"),
         Button.for_intent(kb.topic_labels.get("request_human", "Parler à un conseiller"), "request_human"),
     )

@@ -21,6 +21,21 @@ _PERSON = re.compile(
 )
 
 
+# « je veux faire valider mon expérience », « faire reconnaître ce que je fais depuis des années ».
+_RECOGNITION = re.compile(
+    r"\b(faire |de |pour )?(valider|reconnaitre|valoir|certifier)\b.{0,40}\b(experience|acquis|annees|ce que je fais|ce travail|ce metier|"
+    r"mon travail|mon metier|mes competences|le faire|les faire)\b"
+    r"|\b(le|les|la|l) faire (valider|reconnaitre|certifier)\b|\b(faire|passer) (une|la|ma) vae\b"
+)
+_FIRST_PERSON = re.compile(r"\b(je|j|moi|mon|ma|mes|me|m)\b")
+
+
+def wants_experience_recognised(text: str) -> bool:
+    """Whether the person says they want their own experience recognised (a wish, not a question about the VAE)."""
+    plain = normalize(text)
+    return bool(_RECOGNITION.search(plain) and _FIRST_PERSON.search(plain)) and not plain.startswith(("c est quoi", "qu est ce"))
+
+
 def asks_for_advice_not_a_person(text: str) -> bool:
     """Whether ``text`` asks to be advised (the verb) without asking for a person."""
     plain = normalize(text)

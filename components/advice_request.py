@@ -10,16 +10,21 @@ from typing import Any, Dict, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
-from bot.requests import asks_for_advice_not_a_person
+from bot.requests import asks_for_advice_not_a_person, wants_experience_recognised
 from components.intent_override import IntentOverride
 
 HUMAN_INTENT = "request_human"
+# Never taken for a request for advice: health, a person, the conversation's own requests.
+NEVER_OVERRIDDEN = ("ask_medical_advice", "request_human", "stop_interview", "restart_interview", "give_feedback")
 ADVICE_INTENT = "request_pathway"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AdviceRequest(IntentOverride):
     def corrected(self, text: str, intent: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        # A wish to have one's experience recognised is a request for advice: the interview finds the route (the VAE).
+        if intent.get("name") not in (ADVICE_INTENT, *NEVER_OVERRIDDEN) and wants_experience_recognised(text):
+            return {"name": ADVICE_INTENT, "confidence": intent.get("confidence", 1.0)}
         if intent.get("name") != HUMAN_INTENT or not asks_for_advice_not_a_person(text):
             return None
         return {"name": ADVICE_INTENT, "confidence": intent.get("confidence", 1.0)}

@@ -40,6 +40,7 @@ INTEGRATION_MODULES = (
         "test_e2e_interview",
         "test_feedback_handoff_http",
         "test_hostile_input",
+        "test_interview_personas",
         "test_launch_run",
         "test_long_conversation",
         "test_nlu_heldout",
