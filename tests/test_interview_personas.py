@@ -68,12 +68,22 @@ class Conversation:
     card: Optional[Dict[str, Any]] = None
     log: List[str] = field(default_factory=list)
 
-    def say(self, text: str) -> None:
+    def start(self, opening: str) -> None:
+        """The opening; if it starts no interview, the visitor takes the offer of one (its button, or in words)."""
+        received = self.say(opening)
+        if not self.card and pending_question(self.stack, self.sender) is None:
+            offer = next(
+                (b["payload"] for m in received for b in m.get("buttons", []) if b["payload"].startswith("/request_pathway")), None
+            )
+            self.say(offer or "pouvez-vous me conseiller un parcours ?")
+
+    def say(self, text: str) -> List[Dict[str, Any]]:
         received = self.stack.say(self.sender, text)
         self.replies.append(reply_of(received))
         self.messages += [m.get("text") or "" for m in received]
         self.card = self.card or card_of(received)
         self.log += [f"> {text}", f"< {self.replies[-1][:160]}"]
+        return received
 
     def assert_progress(self) -> None:
         assert repeats_three_times(self.replies) is None, "\n".join(self.log)
@@ -142,7 +152,7 @@ def test_persona_reaches_the_route_of_the_rule_table(stack: RasaStack, kb: Knowl
     expected = recommend(Profile.from_slots(true_slots(persona["profile"])), kb)[0].id
     voice = persona["variants"][variant]
     conversation = Conversation(stack)
-    conversation.say(voice["opening"])
+    conversation.start(voice["opening"])
     asked: Counter = Counter()
     corrections = list(voice.get("corrections") or [])
     for _ in range(MAX_TURNS):
@@ -200,9 +210,7 @@ def test_a_generated_walk_always_progresses(stack: RasaStack) -> None:
     sent = 0
     for _ in range(WALKS):
         conversation = Conversation(stack)
-        conversation.say(rng.choice(openings + ["conseillez-moi une formation"]))
-        if pending_question(stack, conversation.sender) is None and not conversation.card:
-            conversation.say("que me conseillez-vous ?")
+        conversation.start(rng.choice(openings + ["conseillez-moi une formation"]))
         previous = ""
         for _ in range(MAX_TURNS * 2):
             slot = None if conversation.card else pending_question(stack, conversation.sender)
