@@ -53,7 +53,8 @@ def read_latest(tracker: Tracker) -> Turn:
     text = tracker.latest_message.get("text") or ""
     intent = tracker.latest_message.get("intent") or {}
     stuck = is_stuck(pending_since(history_of(tracker.events), requested), text)
-    return read_turn(knowledge_base(), text, requested, latest_intent(tracker), float(intent.get("confidence") or 0.0), stuck)
+    shown = bool(requested) and tracker.get_slot("reasked_slot") == requested
+    return read_turn(knowledge_base(), text, requested, latest_intent(tracker), float(intent.get("confidence") or 0.0), stuck, shown)
 
 
 class AskedOnceAgainFormValidation(FormValidationAction, ABC):
@@ -211,12 +212,14 @@ class ActionAskQuestion(Action, ABC):
         # Asked again with its choices and a button to skip it: after an answer that could not be
         # read, or when the question has waited twice (the same reply never comes a third time).
         pending = tracker.get_slot("requested_slot") == self.slot  # (a new question: the form sets it after asking)
-        again = tracker.get_slot("reasked_slot") == self.slot or (pending and read_latest(tracker).stuck)
+        stuck = pending and read_latest(tracker).stuck
+        again = tracker.get_slot("reasked_slot") == self.slot or stuck
         number, count = progress(tracker.slots, self.slot)
         send(
             dispatcher, question(self.slot, again=again, after_unknown=bool(tracker.get_slot("noted_unknown")), number=number, count=count)
         )
-        return events
+        # Its choices shown: the next message the form cannot read notes it unknown (kept()).
+        return events + ([SlotSet("reasked_slot", self.slot)] if stuck else [])
 
 
 # One asking action per question of the form (rasa_sdk registers each concrete subclass).

@@ -104,6 +104,8 @@ class Turn:
     correction: bool = False
     # The question has waited STUCK_AFTER messages, or the visitor repeats themselves.
     stuck: bool = False
+    # The question has already been asked again with its choices and the button to skip it.
+    choices_shown: bool = False
 
     @property
     def answer(self) -> Optional[Answer]:
@@ -129,7 +131,9 @@ class Turn:
         if not self.requested or self.health or self.intent in NEVER_AN_ANSWER or self.request():
             return False
         if self.stuck:
-            return True
+            # Any reading is taken; a question with none is answered, the pending question then
+            # comes with its choices, and after that the form notes it unknown and goes on.
+            return self.answer is not None or self.says_something_else or not self.may_ask or self.choices_shown
         if self.asks:
             return False
         if self.answer is not None:
@@ -141,7 +145,13 @@ class Turn:
 
 
 def read_turn(
-    kb: KnowledgeBase, text: str, requested: Optional[str], intent: str = "", confidence: float = 0.0, stuck: bool = False
+    kb: KnowledgeBase,
+    text: str,
+    requested: Optional[str],
+    intent: str = "",
+    confidence: float = 0.0,
+    stuck: bool = False,
+    choices_shown: bool = False,
 ) -> Turn:
     """``text`` read once as an answer to ``requested``; stuck, the whole message answers."""
     text = text or ""
@@ -161,6 +171,7 @@ def read_turn(
         health=is_personal_health_question(text),
         correction=is_correction(text),
         stuck=stuck,
+        choices_shown=choices_shown,
     )
 
 

@@ -70,7 +70,8 @@ class FormAnswerPolicy(Policy):
             text = message.text or ""
             history = history_of([event.as_dict() for event in tracker.events])
             stuck = is_stuck(pending_since(history, requested), text)
-            turn = read_turn(self._kb, text, requested, intent.get("name") or "", float(intent.get("confidence") or 0.0), stuck)
+            shown = bool(requested) and tracker.get_slot("reasked_slot") == requested
+            turn = read_turn(self._kb, text, requested, intent.get("name") or "", float(intent.get("confidence") or 0.0), stuck, shown)
             if turn.goes_to_the_form():
                 probabilities[domain.index_for_action(form)] = 1.0
         return self._prediction(probabilities)

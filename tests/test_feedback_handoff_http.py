@@ -27,7 +27,7 @@ from launch.servers import ROOT, VENV_BIN, RasaStack, free_port, start_stack, te
 
 SERVICE = "orientation@exemple.fr"
 EMAIL = "jean.dupont@exemple.fr"
-INTERVIEW = ["je suis salariee dans une banque", "42 ans", "bac", "3000 euros", "un an max", "non", "mon cpf", "l'administratif"]
+INTERVIEW = ["je suis salariee dans une banque", "42 ans", "bac", "non", "3000 euros", "un an max", "non", "mon cpf", "l'administratif"]
 
 
 class Mailbox:
