@@ -32,6 +32,7 @@ from tests import test_web_widget as widget
 from tests.admin_helpers import PASSWORD, AdminClient
 from tests.socketio_client import SocketIOTestClient
 from tests.test_web_widget import _interview_typed, ask, open_widget, plain, reload_and_reconnect
+from tests.typed_interview import BANK_EMPLOYEE
 
 # Chromium for the module, as the widget's own tests start it.
 browser = widget.browser
@@ -63,6 +64,16 @@ class Deployment:
         """nginx's access log, one dict a request (a websocket's line is written when it closes)."""
         lines = self.nginx.access_log.read_text(encoding="utf-8").splitlines() if self.nginx.access_log.exists() else []
         return [match.groupdict() for match in map(LOG_LINE.match, lines) if match]
+
+    def logged(self, since: int, path: str, count: int) -> List[Dict[str, str]]:
+        """The requests to `path` logged after line `since`, once `count` are there: nginx writes a line
+        after it has sent the response, so the client may read the answer before the line exists."""
+        deadline = time.monotonic() + 10
+        while True:
+            lines = [line for line in self.log()[since:] if line["path"] == path]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.1)
 
     def say(self, sender: str, message: str) -> List[Dict[str, object]]:
         response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
@@ -191,9 +202,7 @@ def test_the_widget_through_nginx_conversation_reload_and_interview(deployment: 
         follow_up = ask(page, "et en alternance ?")
         assert "employeur" in follow_up, follow_up
 
-        _interview_typed(
-            page, ["je suis salariee dans une banque", "42 ans", "bac", "3000 euros", "un an max", "non", "mon cpf", "l'administratif"]
-        )
+        _interview_typed(page, BANK_EMPLOYEE)
         card = page.locator(".chat-card")
         expect(card).to_contain_text("Parcours conseillé")
         expect(card).to_contain_text("42 ans")
@@ -222,7 +231,7 @@ def test_rest_through_nginx_on_both_processes_and_no_rasa_api(deployment: Deploy
     assert "employeur" in texts(deployment.say(sender, "et en alternance ?"))
     assert "1 à 2 ans" in texts(deployment.say(sender, "Quelle est la durée de l'alternance ?"))
     assert "12 mois" in texts(deployment.say(sender, "et la formation continue ?"))
-    rest = [line for line in deployment.log()[before:] if line["path"] == "/webhooks/rest/webhook"]
+    rest = deployment.logged(before, "/webhooks/rest/webhook", 4)
     assert [line["status"] for line in rest] == ["200"] * 4
     # One conversation, answered in turn by both processes, its context kept across them.
     assert {line["upstream"] for line in rest} == set(deployment.rasa_servers)

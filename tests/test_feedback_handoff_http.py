@@ -24,10 +24,11 @@ from bot.commands import MALFORMED_COMMAND_REPLY
 from bot.feedback import ALREADY_RATED_REPLY, THANKS_DOWN, THANKS_UP, UNKNOWN_ANSWER_REPLY
 from bot.typography import french
 from launch.servers import ROOT, VENV_BIN, RasaStack, free_port, start_stack, texts
+from tests.typed_interview import BANK_EMPLOYEE
 
 SERVICE = "orientation@exemple.fr"
 EMAIL = "jean.dupont@exemple.fr"
-INTERVIEW = ["je suis salariee dans une banque", "42 ans", "bac", "non", "3000 euros", "un an max", "non", "mon cpf", "l'administratif"]
+INTERVIEW = BANK_EMPLOYEE
 
 
 class Mailbox:

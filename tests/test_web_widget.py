@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from launch.servers import ROOT, RasaStack
+from tests.typed_interview import BANK_EMPLOYEE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -238,9 +239,7 @@ def test_recommendation_kept_printed_and_copied(browser: Browser, stack: RasaSta
     try:
         page.goto(stack.web_url)
         open_widget(page)
-        _interview_typed(
-            page, ["je suis salariee dans une banque", "42 ans", "bac", "3000 euros", "un an max", "non", "mon cpf", "l'administratif"]
-        )
+        _interview_typed(page, BANK_EMPLOYEE)
         card = page.locator(".chat-card")
         expect(card).to_contain_text("Parcours conseillé")
         expect(card).to_contain_text("Ce que vous m'avez dit")
