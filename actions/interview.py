@@ -206,8 +206,9 @@ class ActionAskQuestion(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = []
         if not tracker.get_slot("interview_introduced"):
-            left = [slot for slot in asked_slots(tracker.slots) if tracker.get_slot(slot) is None]
-            send(dispatcher, interview_intro(len(left)))
+            asked = asked_slots(tracker.slots)
+            left = [slot for slot in asked if tracker.get_slot(slot) is None]
+            send(dispatcher, interview_intro(len(left), len(asked)))
             events.append(SlotSet("interview_introduced", True))
         # Asked again with its choices and a button to skip it: after an answer that could not be
         # read, or when the question has waited twice (the same reply never comes a third time).

@@ -85,11 +85,13 @@ def question(slot: str, again: bool = False, after_unknown: bool = False, number
     return reply
 
 
-def interview_intro(count: int) -> Reply:
-    """Said before the interview's first question: how many questions, and that any can be skipped."""
+def interview_intro(count: int, total: int) -> Reply:
+    """Said before the interview's first question: how many questions are left of ``total`` (the
+    numbering « Question k sur n » counts those already answered), and that any can be skipped."""
     if count == 1:
         return message("interview_intro_one")
-    return Reply(text=_messages().messages["interview_intro"].text.format(count=count))
+    name = "interview_intro" if count == total else "interview_intro_some_known"
+    return Reply(text=_messages().messages[name].text.format(count=count, total=total))
 
 
 def question_slots() -> Sequence[str]:

@@ -42,6 +42,8 @@ ATTEMPT_INTENTS = ("", "inform", "nlu_fallback", "affirm", "deny")
 # A question pending this many times without an answer (interrupted, or not understood), or the
 # same message twice: the bot changes strategy instead of replying the same way again.
 STUCK_AFTER = 2
+# At most this many words, a message that answers the pending question is only that answer.
+BARE_ANSWER_WORDS = 2
 # « en fait … », « pardon, plutôt … »: the person changes an earlier answer.
 _CORRECTION = re.compile(
     r"\b(en fait|enfait|pardon|plutot|finalement|je me suis trompee?|erreur|correction|rectif\w*|je voulais dire|je corrige|"
@@ -120,7 +122,11 @@ class Turn:
         """A request about the conversation (stop, restart, a person) rather than an answer."""
         if self.intent not in CONVERSATION_REQUESTS:
             return False
-        # Asking for advice in the interview goes on with it: an answer in the message is kept.
+        # Asking for advice in the interview goes on with it: an answer in the message is kept; a
+        # message that is nothing but an answer (« zéro » to the budget) is not a request to stop or
+        # restart; a person asked for is always one (« contact humain » is no interest then).
+        if self.intent != "request_human" and self.answer is not None and len(normalize(self.text).split()) <= BARE_ANSWER_WORDS:
+            return False
         return self.answer is None or (self.confidence >= SURE_INTENT and self.intent != "request_pathway")
 
     def goes_to_the_form(self) -> bool:

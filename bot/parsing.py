@@ -139,6 +139,7 @@ _NO_MONEY = re.compile(
     r"pas un centime|pas un euro|pas une thune|sans budget|rien|pas les moyens|je suis fauchee?|pas de sous|pas de thunes?|"
     r"gratuit(e|ement)?|nada|que dalle|zero)\b"
 )
+_NONE_AT_ALL = re.compile(r"(non )?(aucun|aucune|neant|nul|walou|zero|0)( du tout)?")
 _LITTLE_MONEY = re.compile(
     r"\b(pas grand chose|pas grand ch|tres peu|un petit budget|petit budget|presque rien|quasi rien|pas beaucoup|pas bcp|"
     r"pas enormement|peu de moyens|un peu d argent|quelques economies|modeste)\b"
@@ -175,6 +176,8 @@ def parse_amount(text: str, bare_number_is_amount: bool = True) -> Answer:
         return LITTLE_BUDGET
     if _NO_MONEY.search(normalized) and not text.rstrip().endswith("?"):
         return NO_BUDGET  # ("c'est gratuit non ?" asks, it does not answer)
+    if bare_number_is_amount and _NONE_AT_ALL.fullmatch(normalized):
+        return NO_BUDGET  # « aucun », « néant », to the budget question itself
     if _DONT_KNOW.search(normalized):
         return UNKNOWN
     return None
@@ -298,9 +301,14 @@ def _first_of(text: str, table: Sequence[Tuple[str, str]]) -> Answer:
     return UNKNOWN if _DONT_KNOW.search(normalized) else None
 
 
+# Words that only their accents tell from a situation's word, once normalize() has removed them:
+# "j'ai élevé mes enfants" is not "je suis élève".
+_RAISED = re.compile(r"\b[ée]lev[ée]e?s?\b(?<![eè]ve)(?<![eè]ves)", re.IGNORECASE)
+
+
 def parse_situation(text: str) -> Answer:
     """etudiant, reconversion (job seekers and people changing careers) or salarie; UNKNOWN; None."""
-    return _first_of(text, _SITUATIONS)
+    return _first_of(_RAISED.sub("elevait", text), _SITUATIONS)
 
 
 def parse_age(text: str, bare_number_is_age: bool = True) -> Answer:
@@ -437,7 +445,12 @@ def parse_financing(text: str, answering: bool = True) -> Answer:
 
 
 _INTERESTS = [
-    ("regulation", r"\b(regulation|regul\w*|appels? d urgence|urgences?|samu|centre 15|le 15|arm|au telephone|appels?|decrocher)\b"),
+    (
+        "regulation",
+        r"\b(regulation|regul\w*|appels? d urgence|urgences?|samu|centre 15|arm|au telephone|appels?|decrocher|"
+        # The 15 as a line to answer (« répondre au 15 »), not a date or a number of something.
+        r"(le|au|du) 15(?! (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|ans?|mois|euros?|h)\b))\b",
+    ),
     (
         "numerique",
         r"\b(numerique|informatique|digital|e sante|esante|technolog\w*|tech|ordinateurs?|logiciels?|telemedecine|"
@@ -516,10 +529,10 @@ def parse_background(text: str, answering: bool = False) -> Answer:
     if answering or _SIMILAR_WORK.search(normalized):
         found = [float(m.group(1) or m.group(2)) for m in _YEARS_OF_WORK.finditer(digits)]
         found = [value for value in found if value < MAX_AGE - MIN_AGE]
+        # To the question itself, years said first are years of work, whatever follows them
+        # (« 4 ans temps plein », « 6 ans secrétaire médicale », « six ans au cabinet »).
         bare = (
-            re.fullmatch(r"(?:oui\s*)?(\d+(?:\.\d+)?)\s*(?:ans?|annees?)(?:\s*(?:a )?temps (?:plein|partiel))?", digits)
-            if answering
-            else None
+            re.match(r"(?:oui\s*,?\s*)?(?:ca fait |depuis |pendant )?(\d+(?:\.\d+)?)\s*(?:ans?|annees?)\b", digits) if answering else None
         )
         if found:
             years = max(found)

@@ -101,6 +101,19 @@ def test_each_question_has_its_asking_action(form_tracker, dispatcher, domain) -
     assert len(dispatcher.messages) == len(ASKED_SLOTS) and all(m["text"] for m in dispatcher.messages)
 
 
+def test_the_introduction_counts_what_is_left_as_the_numbering_does(form_tracker, dispatcher, domain) -> None:
+    ask_age = next(a for a in ASKING_ACTIONS if a().slot == "age")()
+    # The opening already said the situation and the diploma: two of the questions are answered.
+    events = asyncio.run(ask_age.run(dispatcher, form_tracker("", "age", situation="reconversion", diploma="cap_bep"), domain))
+    intro, asked = (m["text"] for m in dispatcher.messages)
+    total = len(ASKED_SLOTS)
+    assert f"il me reste {total - 2} questions courtes sur {total}" in intro, intro
+    assert asked.startswith(f"Question 3 sur {total}"), asked
+    assert {"event": "slot", "name": "interview_introduced", "value": True} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
 def test_asked_again_with_an_example(form_tracker, dispatcher, domain) -> None:
     ask_age = next(a for a in ASKING_ACTIONS if a().slot == "age")()
     asyncio.run(ask_age.run(dispatcher, form_tracker("", "age", interview_introduced=True), domain))

@@ -79,8 +79,11 @@ def test_a_question_or_a_sure_request_is_never_taken_for_an_answer(kb, slot: str
         ("4000 euros", "budget_eur", "ask_cost", True),
         # Answer first: a reason that names pay answers the yes/no question (issue 20).
         ("non, j'ai mes indemnités chômage, le salaire c'est pas le sujet", "must_be_paid", "ask_salary", True),
-        # A sure request about the conversation is one, even in a word.
-        ("non", "must_be_paid", "stop_interview", False),
+        # A sure request about the conversation is one, even with an answer in it...
+        ("non merci, on arrête là", "must_be_paid", "stop_interview", False),
+        # ...but a message that is nothing but an answer answers (« zéro » is not « on repart à zéro »).
+        ("non", "must_be_paid", "stop_interview", True),
+        ("zéro", "budget_eur", "restart_interview", True),
         # Who pays, to the budget question: a financing, kept; the budget is asked again.
         ("rien de ma poche, c'est ma patronne qui règle la facture", "budget_eur", "ask_financing", True),
         ("mon employeur ou le cpf", "budget_eur", "ask_financing", True),

@@ -125,16 +125,7 @@ def answers_for(variant: Dict[str, Any], slot: str) -> List[str]:
     return answers.get(slot) or ["je ne sais pas"]
 
 
-# Seen failing on the fresh table when it was first run (2026-12-05), left for the next stop: strict,
-# so that a fix shows. p017: an adult drawn to regulation without the bac is sent to the bac pro;
-# p033-1: « jsp cest le doc qui paye » to the experience question loses her years (VAE missed);
-# p041-1: « infirmière » typed as a diploma, in dictation, does not end the interview in 30 turns.
-KNOWN_FAILURES = {("p017", 0), ("p033", 1), ("p041", 1)}
-PERSONAS = [
-    pytest.param(p, i, marks=[pytest.mark.xfail(strict=True, reason="issue 20, left")] if (p["id"], i) in KNOWN_FAILURES else [])
-    for p in TABLE
-    for i in range(len(p["variants"]))
-]
+PERSONAS = [pytest.param(p, i) for p in TABLE for i in range(len(p["variants"]))]
 
 
 def test_the_table_covers_the_people_the_interview_meets() -> None:
@@ -195,7 +186,8 @@ ELSEWHERE = [
     "pardon, plutôt 18 mois",
     "👍",
 ]
-WALKS = 60
+# Thousands of answers in all (about twelve a conversation), as the issue asks of the proof.
+WALKS = 250
 SEED = 20261205
 
 
@@ -228,4 +220,4 @@ def test_a_generated_walk_always_progresses(stack: RasaStack) -> None:
         sent += len(conversation.replies)
         assert conversation.card, "no recommendation:\n" + "\n".join(conversation.log)
         conversation.assert_progress()
-    assert sent >= WALKS * 8
+    assert sent >= 2000, f"only {sent} answers drawn"

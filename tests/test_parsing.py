@@ -14,6 +14,7 @@ from bot.parsing import (
     normalize,
     parse_age,
     parse_amount,
+    parse_background,
     parse_diploma,
     parse_duration_months,
     parse_financing,
@@ -79,6 +80,32 @@ def test_amounts(text: str, euros: float) -> None:
 )
 def test_no_budget(text: str) -> None:
     assert parse_amount(text) == NO_BUDGET == 0.0
+
+
+@pytest.mark.parametrize("text", ["aucun", "Zéro.", "non aucun", "néant"])
+def test_no_budget_in_a_word_to_the_question_itself(text: str) -> None:
+    assert parse_amount(text) == NO_BUDGET
+    assert parse_amount(text, bare_number_is_amount=False) is None or text.lower().startswith("z")
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        # Years said first, to the question itself, are years of work whatever follows them.
+        ("6 ans secretaire medicale", 6.0),
+        ("six ans au cabinet", 6.0),
+        ("4 ans temps plein", 4.0),
+        ("oui, 3 ans", 3.0),
+        ("ça fait 12 ans", 12.0),
+        ("non", 0.0),
+    ],
+)
+def test_years_of_similar_work_to_the_question_itself(text: str, years: float) -> None:
+    assert parse_background(text, answering=True) == {"health_diploma": None, "experience_years": years}
+
+
+def test_an_age_is_not_years_of_work() -> None:
+    assert parse_background("j'ai 46 ans", answering=True) is None
 
 
 @pytest.mark.parametrize("text", ["je ne sais pas", "aucune idée", "bof", "je sais pas trop", "on verra"])
@@ -197,6 +224,10 @@ def test_yes_no(text: str, expected: Optional[bool]) -> None:
         ("je travaille comme caissière", "salarie"),
         ("je suis salariée et je veux me reconvertir", "salarie"),
         ("aide-soignante depuis 10 ans", "salarie"),
+        # "élevé" (raised) is not "élève" (pupil), though both lose their accents alike.
+        ("j'ai élevé mes enfants pendant dix ans", None),
+        ("élève en seconde", "etudiant"),
+        ("je suis eleve en terminale", "etudiant"),
         ("je ne sais pas", UNKNOWN),
         ("banane", None),
     ],
@@ -299,6 +330,8 @@ def test_no_financing_is_not_unknown() -> None:
         ("la régulation", "regulation"),
         ("les appels d'urgence", "regulation"),
         ("le SAMU", "regulation"),
+        ("répondre au 15", "regulation"),
+        ("le 15 mars", None),
         ("la régulation des appels d'urgence", "regulation"),
         # Several interests at once are all kept, in the order said (issue 20).
         ("les patients et l'informatique", ["patient", "numerique"]),
