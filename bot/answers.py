@@ -179,6 +179,11 @@ def _source_ids(cited: Sequence[object]) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(i for item in cited for i in getattr(item, "sources", ())))
 
 
+# Words of a yes/no question about a cost: whether something is paid for, or free.
+_PAID_WORDS = ("payant", "payante", "payer", "paie", "paye", "payent", "paient", "frais", "coute", "cher", "chere", "de ma poche")
+_FREE_WORDS = ("gratuit", "gratuite", "gratis", "sans frais", "rien a payer")
+
+
 class _Writer:
     """Writes one answer: picks what leads, what follows, the buttons and the sources."""
 
@@ -310,8 +315,26 @@ class _Writer:
     def notes(route: TrainingRoute, intent: str) -> List[Fact]:
         return [n for n in route.notes if intent in n.about]
 
+    def cost_settles(self, cost: Range) -> Optional[str]:
+        """« Oui », « Non » or « Pas forcément » to « c'est payant ? » / « c'est gratuit ? » about one
+        route, from its range of costs; None when the question is not one of these or the cost unknown."""
+        if not self.yes_no or cost.max is None:
+            return None
+        question = words(self.question.text)
+        asks_free = bool(match_length(_FREE_WORDS, question))
+        if not asks_free and not match_length(_PAID_WORDS, question):
+            return None
+        if cost.max == 0:
+            return "Oui" if asks_free else "Non"
+        if (cost.min or 0) > 0:
+            return "Non" if asks_free else "Oui"
+        return "Pas forcément"
+
     def route_cost(self, route: TrainingRoute, situation: Optional[str]) -> Reply:
         lines = [f"Coût indicatif {of(route.the)} : {route.cost.text}.", self.say(self.kb.disclaimer)]
+        settled = self.cost_settles(route.cost)
+        if settled:
+            lines[0] = f"{settled}. {lines[0]}"
         return self.reply(
             lines, [route.cost, self.kb.disclaimer], self.route_buttons(route, "ask_cost"), "ask_cost", notes=self.notes(route, "ask_cost")
         )

@@ -107,6 +107,63 @@ def match_length(cues: Iterable[str], question: Sequence[str]) -> int:
     return best
 
 
+# « et le salaire ? », « la VAE ? », « pour les adultes ? »: a subject named without a verb asks
+# what there is to know of it, not a yes or a no.
+_ELLIPSIS_OPENINGS = {"et", "le", "la", "les", "l", "un", "une", "des", "du", "d", "au", "aux", "pour", "en", "avec", "sans", "a", "sur"}
+_COMMON_VERBS = {
+    "est",
+    "sont",
+    "etait",
+    "a",
+    "ont",
+    "peut",
+    "peux",
+    "puis",
+    "peuvent",
+    "faut",
+    "doit",
+    "dois",
+    "doivent",
+    "paie",
+    "paye",
+    "paient",
+    "payent",
+    "coute",
+    "coutent",
+    "existe",
+    "gagne",
+    "fait",
+    "font",
+    "va",
+    "vont",
+    "y",
+    "mene",
+    "prend",
+    "dure",
+    "sert",
+    "marche",
+    "ca",
+    "c",
+    "suffit",
+    "compte",
+    "accepte",
+    "recrute",
+    "recrutent",
+    "embauche",
+    "exige",
+    "demande",
+}
+MAX_ELLIPSIS_WORDS = 5
+
+
+def is_ellipsis(text: str) -> bool:
+    """A subject named without a verb (« et le salaire ? », « la VAE ? »): a question about it, not a yes/no one."""
+    plain = normalize(text).split()
+    if not plain or len(plain) > MAX_ELLIPSIS_WORDS or set(plain) & _COMMON_VERBS:
+        return False
+    return len(plain) == 1 or plain[0] in _ELLIPSIS_OPENINGS
+
+
 def is_yes_no_question(text: str) -> bool:
     """ "Faut-il le bac ?", "on peut bosser en EHPAD ?", "est-ce qu'on fait des prises de sang" expect a yes or a no."""
     # "est-ce que" and "est-ce qu'on" open a yes/no question: their "que" asks nothing.
@@ -115,7 +172,7 @@ def is_yes_no_question(text: str) -> bool:
         return False
     if _YES_NO_OPENINGS.match(normalized) and not (set(normalized.split()) & _WH_WORDS):
         return True
-    return text.rstrip().endswith("?") and not (set(normalized.split()) & _WH_WORDS)
+    return text.rstrip().endswith("?") and not (set(normalized.split()) & _WH_WORDS) and not is_ellipsis(text)
 
 
 def is_question(text: str) -> bool:

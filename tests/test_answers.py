@@ -22,8 +22,10 @@ from bot.answers import (
     follow_up_intent,
 )
 from bot.context import Context, resolve
+from bot.cues import is_yes_no_question
 from bot.knowledge import KnowledgeBase
 from bot.typography import french
+from launch.heldout import load_heldout
 
 TODAY = dt.date(2026, 12, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -442,3 +444,33 @@ def test_cached_cue_words_are_the_words_of_each_cue(kb: KnowledgeBase) -> None:
     assert len(cues) > 50
     for cue in cues:
         assert cue_words(cue) == tuple(words(cue)), cue
+
+
+@pytest.mark.parametrize(
+    "text, route, lead",
+    [
+        ("un apprenti paie l'école ?", "alternance", "Non."),
+        ("en alternance c'est gratuit ?", "alternance", "Oui."),
+        ("la formation continue c'est payant ?", "formation_continue", "Oui."),
+        ("la formation continue c'est gratuit ?", "formation_continue", "Non."),
+        ("combien coûte l'alternance ?", "alternance", "Coût indicatif"),
+    ],
+)
+def test_a_yes_no_question_on_a_route_cost_leads_with_its_word(kb: KnowledgeBase, text: str, route: str, lead: str) -> None:
+    assert ask(kb, "ask_cost", text, route=route).startswith(lead)
+
+
+def test_no_bac_is_answered_with_a_yes(kb: KnowledgeBase) -> None:
+    assert ask(kb, "ask_training_paths", "on peut entrer en formation sans le bac ?").startswith("Oui, sans le bac")
+
+
+@pytest.mark.parametrize("text", ["et le salaire ?", "la VAE ?", "salaire ?", "et pour les adultes ?"])
+def test_a_subject_named_without_a_verb_is_not_a_yes_no_question(text: str) -> None:
+    assert not is_yes_no_question(text)
+
+
+def test_yes_or_no_never_leads_an_answer_to_another_kind_of_question(kb: KnowledgeBase) -> None:
+    questions = [(intent, text) for intent, text, _ in load_heldout() if intent in KNOWLEDGE_INTENTS and not is_yes_no_question(text)]
+    assert len(questions) > 250
+    led = [text for intent, text in questions if re.match(r"(Oui|Non|Pas forcément)\b", ask(kb, intent, text))]
+    assert not led, led
