@@ -18,6 +18,7 @@ from bot.cues import is_yes_no_question, match_length, words
 from bot.french import capitalize, lower_first, of, sentence, to
 from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Range, Term, Topic, TrainingRoute
 from bot.reply import Button, Reply
+from bot.vocabulary import normalize
 
 ROUTE_INTENTS = ("ask_training_paths", "ask_cost", "ask_duration", "ask_certification", "ask_financing")
 KNOWLEDGE_INTENTS = ROUTE_INTENTS + (
@@ -61,6 +62,8 @@ class Question:
     text: str = ""  # the visitor's words: they pick the facet and the yes/no lead
     also: Tuple[str, ...] = ()  # other schemes named with ``scheme``: a comparison
     sources_only: bool = False  # "d'où viennent ces chiffres ?": the sources of this answer
+    inherited: bool = False  # the route or scheme comes from the last answer, not from these words
+    asked: str = ""  # the topic the words ask about, for « … en général » when the answer is inherited
 
 
 def answer(
@@ -81,6 +84,27 @@ def answer(
 
 
 def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Optional[str] = None) -> Reply:
+    reply = _compose(kb, question, today, situation)
+    return _said_in_context(kb, question, reply) if question.inherited else reply
+
+
+def _said_in_context(kb: KnowledgeBase, question: Question, reply: Reply) -> Reply:
+    """An answer that rests on the last one says so (« Pour l'alternance : … ») and offers the
+    question in general, in case the visitor meant it so."""
+    route = kb.routes.get(question.route or "")
+    option = kb.financing.get(question.scheme or "")
+    subject = route.the if route is not None else option.short if option is not None else None
+    if subject is None:
+        return reply
+    first_line = normalize(reply.text.split("\n", 1)[0])
+    names = [normalize(subject)] + ([normalize(route.short_name), normalize(route.id.replace("_", " "))] if route is not None else [])
+    text = reply.text if any(name in first_line for name in names) else f"Pour {subject} : {lower_first(reply.text)}"
+    asked = question.asked if question.asked in kb.topic_labels else question.intent
+    general = Button.for_intent(f"{kb.topic_labels.get(asked, 'Cette question')} en général", asked)
+    return replace(reply, text=text, buttons=(general, *reply.buttons))
+
+
+def _compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Optional[str] = None) -> Reply:
     intent = question.intent
     if intent not in KNOWLEDGE_INTENTS:
         raise ValueError(f"not a knowledge intent: {intent}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, Tuple
 
 from bot.answers import (
@@ -49,6 +49,26 @@ _BACK_REFERENCE = re.compile(
     r"a la fin|au bout|a l issue|ensuite|apres ca|ses|son|leur|leurs|le faire|la faire|le passer|le preparer|l avoir)\b"
 )
 # Pronouns that point back to the subject of the last answer ("ses missions ?").
+# « faut-il », « y a-t-il », « il faut »: an impersonal « il » points back to nothing.
+_IMPERSONAL_IL = re.compile(r"\b((faut|y a|peut|est|doit|suffit|existe|vaut) (t )?il|il (faut|y a|existe|suffit|vaut))\b")
+# The job itself named: a subject of its own, never the last route's.
+_THE_JOB = re.compile(r"\bassistant(e|s|es)? medica(l|le|ux|les)\b")
+
+
+def refers_back(normalized: str) -> bool:
+    """Whether the words point back to the last subject (« ça », « elle », « ses »…), « faut-il » aside."""
+    return bool(_BACK_REFERENCE.search(_IMPERSONAL_IL.sub(" ", normalized)))
+
+
+def has_own_subject(kb: KnowledgeBase, text: str) -> bool:
+    """A question that names its own subject (the job, or a topic's word) and points back to nothing:
+    « quel est le salaire ? » after the alternance asks the job's pay, not the apprentice's."""
+    normalized = normalize(text)
+    if refers_back(normalized) or _CONTINUATION.match(normalized):
+        return False
+    return bool(_THE_JOB.search(normalized)) or named_topic(kb, text) is not None
+
+
 _POSSESSIVE = re.compile(r"\b(ses|son|sa|leur|leurs|il|elle|ils|elles)\b")
 # Words that ask about every route at once: never narrowed to the last one.
 _EVERY_ROUTE = re.compile(r"\b(les formations|toutes|tous|chaque|les voies|les differentes|en general|globalement|les parcours)\b")
@@ -178,6 +198,28 @@ def resolve(
     last: Context,
     also: Sequence[str] = (),
 ) -> Question:
+    """What the visitor is really asking, given the previous answer; ``inherited`` when the route or
+    the scheme of the answer comes from the last answer, not from the message (the answer says so)."""
+    question = _resolve(kb, intent, text, routes, term, scheme, facet, last, also)
+    from_context = (question.route is not None and question.route not in routes and question.route == last.route) or (
+        question.scheme is not None and question.scheme != scheme and question.scheme == last.scheme
+    )
+    if not from_context or question.sources_only:
+        return question
+    return replace(question, inherited=True, asked=intent if intent in KNOWLEDGE_INTENTS and intent != "ask_followup" else question.intent)
+
+
+def _resolve(
+    kb: KnowledgeBase,
+    intent: str,
+    text: str,
+    routes: Sequence[str],
+    term: Optional[str],
+    scheme: Optional[str],
+    facet: Optional[str],
+    last: Context,
+    also: Sequence[str] = (),
+) -> Question:
     """What the visitor is really asking, given the previous answer. A question whose intent is
     not a knowledge intent comes back unchanged when the context says nothing about it."""
     question = words(text, kb.words)
@@ -209,7 +251,7 @@ def resolve(
             return ask(intent if intent in ROUTE_INTENTS else "ask_training_paths", route=last.route)
     # The last subject goes on ("y a un plafond ?", "et ça marche aussi pour le diplôme d'ARM ?").
     # (A route named as a way of doing the last one: « on peut le faire en apprentissage ? » after the ARM diploma.)
-    goes_on = not routes or continuation or (len(routes) == 1 and bool(_BACK_REFERENCE.search(normalized)))
+    goes_on = (not routes or continuation or (len(routes) == 1 and refers_back(normalized))) and not has_own_subject(kb, text)
     if short and not (term or scheme) and goes_on and (placed or intent in UNPLACED_INTENTS):
         kept = _last_subject(kb, intent, question, last, ask)
         if kept is not None:
@@ -243,7 +285,7 @@ def resolve(
             return found
         if continuation and named_topic(kb, text):
             return _follow_up(kb, intent, text, question, None, None, None, last, ask)
-        if last.route and intent not in ROUTE_INTENTS and short and _BACK_REFERENCE.search(normalized):
+        if last.route and intent not in ROUTE_INTENTS and short and refers_back(normalized):
             # "on bosse où avec ça ?" after the ARM diploma: the facet of the topic about that route.
             facet_of_route = _facet_about_route(kb, intent, last.route)
             if facet_of_route:
@@ -262,7 +304,7 @@ def resolve(
         and last.route
         and short
         and not _EVERY_ROUTE.search(normalized)
-        and (continuation or _BACK_REFERENCE.search(normalized))
+        and (continuation or refers_back(normalized))
     ):
         return ask(intent, last.route)
     return ask(intent, route, term)

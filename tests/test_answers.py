@@ -474,3 +474,33 @@ def test_yes_or_no_never_leads_an_answer_to_another_kind_of_question(kb: Knowled
     assert len(questions) > 250
     led = [text for intent, text in questions if re.match(r"(Oui|Non|Pas forcément)\b", ask(kb, intent, text))]
     assert not led, led
+
+
+AFTER_ALTERNANCE = Context("ask_cost", route="alternance")
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_salary", "quel est le salaire ?"),
+        ("ask_salary", "combien gagne un assistant médical ?"),
+        ("ask_certification", "faut-il le bac ?"),
+        ("ask_duration", "combien de temps dure la formation d'assistante médicale ?"),
+    ],
+)
+def test_a_question_with_a_subject_of_its_own_lets_the_context_go(kb: KnowledgeBase, intent: str, text: str) -> None:
+    question = resolve(kb, intent, text, [], None, None, None, AFTER_ALTERNANCE)
+    assert question.route is None and not question.inherited
+    assert "apprenti" not in plain(compose(kb, question, TODAY).text)
+
+
+@pytest.mark.parametrize(
+    "intent, text, general",
+    [("ask_duration", "ça dure combien ?", "/ask_duration"), ("ask_salary", "et le salaire ?", "/ask_salary")],
+)
+def test_an_answer_that_rests_on_the_context_says_so(kb: KnowledgeBase, intent: str, text: str, general: str) -> None:
+    question = resolve(kb, intent, text, [], None, None, None, AFTER_ALTERNANCE)
+    assert question.route == "alternance" and question.inherited
+    reply = compose(kb, question, TODAY)
+    assert "alternance" in plain(reply.text).split("\n")[0].lower()
+    assert reply.buttons[0].payload == general and reply.buttons[0].title.endswith("en général")
