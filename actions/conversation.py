@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import knowledge_base, latest_intent, send
 from actions.handoff import reset_events
-from actions.knowledge import answer_in_context
+from actions.knowledge import answer_about_a_neighbour, answer_in_context
 from bot.conversation import clarification, human_contact, message
 from bot.feedback import FEEDBACK_SLOT
 from bot.handoff import FORM_SLOTS, REQUEST_SLOT
@@ -48,10 +48,14 @@ class ActionFollowContext(Action):
         return "action_follow_context"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker)
+        if intent == "out_of_scope":
+            about_a_neighbour = answer_about_a_neighbour(dispatcher, tracker)
+            if about_a_neighbour is not None:
+                return about_a_neighbour
         answered = answer_in_context(dispatcher, tracker)
         if answered is not None:
             return answered
-        intent = latest_intent(tracker)
         if intent in USUAL_REPLY:
             send(dispatcher, message(intent))
             return []

@@ -17,8 +17,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import distinct_entities, first_entity, knowledge_base, latest_intent, send
-from bot.answers import KNOWLEDGE_INTENTS, Question, compose
+from bot.answers import KNOWLEDGE_INTENTS, Question, compose, neighbour_answer
 from bot.context import Context, resolve
+from bot.neighbours import neighbour_asked_about
 
 
 def _question(tracker: Tracker) -> Question:
@@ -57,6 +58,19 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Questi
     ]
 
 
+def answer_about_a_neighbour(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """A question about another job (« combien gagne une infirmière ? »): its link with the
+    assistant médical and its own page; None when no neighbouring job is the subject."""
+    if distinct_entities(tracker, "formation_type"):
+        return None  # a route of the knowledge base named (the ARM diploma is one): answered from it
+    neighbour = neighbour_asked_about(knowledge_base(), tracker.latest_message.get("text") or "")
+    if neighbour is None:
+        return None
+    send(dispatcher, neighbour_answer(knowledge_base(), neighbour, dt.date.today()))
+    # The next question starts afresh: no route or scheme of the assistant médical to carry on.
+    return [SlotSet("last_topic", None), SlotSet("formation_type", None), SlotSet("financing_scheme", None), SlotSet("term", None)]
+
+
 def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
     """Answers a message the NLU could not place when the context says what it is about; None otherwise."""
     question = _question(tracker)
@@ -70,6 +84,9 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        about_a_neighbour = answer_about_a_neighbour(dispatcher, tracker)
+        if about_a_neighbour is not None:
+            return about_a_neighbour
         question = _question(tracker)
         if question.intent not in KNOWLEDGE_INTENTS:
             question = Question("ask_training_paths", text=question.text)

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.cues import is_yes_no_question, match_length, words
 from bot.french import capitalize, lower_first, of, sentence, to
-from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Range, Term, Topic, TrainingRoute
+from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Neighbour, Range, Term, Topic, TrainingRoute
 from bot.reply import Button, Reply
 from bot.vocabulary import normalize
 
@@ -565,3 +565,33 @@ def every_answer(kb: KnowledgeBase, today: dt.date) -> List[Tuple[str, Reply]]:
     for term in kb.terms:
         out.append((f"ask_definition term={term}", compose(kb, Question("ask_definition", term=term), today)))
     return out
+
+
+def neighbour_answer(kb: KnowledgeBase, neighbour: Neighbour, today: dt.date) -> Reply:
+    """What the sources say of a neighbouring job's link with the assistant médical, and that job's
+    own page: the bot does not answer for a job it does not describe."""
+    writer = _Writer(kb, today, Question("ask_career_moves"))
+    job = of(neighbour.name)
+    opening = f"Le métier {job} est un autre métier que celui d'assistant médical. Ce que nos sources disent du lien entre les deux :"
+    buttons = writer.topic_buttons(["ask_training_paths", "ask_career_moves"])
+    if neighbour.page is not None:
+        page = kb.sources[neighbour.page]
+        closing = f"Sur le métier {job} lui-même, voyez sa fiche {page.short}, en lien ci-dessous."
+        pointed: List[object] = [_Cited((page.id,))]
+    else:
+        closing = f"Sur le métier {job} lui-même, un conseiller d'orientation saura vous renseigner."
+        pointed = []
+        buttons += writer.topic_buttons(["request_human"])
+    # The first link always; the others while the answer stays short enough for a phone.
+    said = [neighbour.link[0]]
+    for fact in neighbour.link[1:]:
+        if len(writer.text([opening, *writer.bullets(said + [fact]), closing], said + [fact] + pointed)) <= TARGET_CHARS:
+            said.append(fact)
+    return writer.reply([opening, *writer.bullets(said), closing], [*said, *pointed], buttons, "neighbour_job", neighbour.id)
+
+
+@dataclass(frozen=True)
+class _Cited:
+    """A source cited by a sentence that is not a fact of the knowledge base (a page pointed to)."""
+
+    sources: Tuple[str, ...]

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Extra, Field, StrictBool, StrictInt, StrictStr, 
 from bot.cues import vocabulary
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
-FILES = ("sources.yml", "profile.yml", "routes.yml", "financing.yml", "topics.yml", "glossary.yml")
+FILES = ("sources.yml", "profile.yml", "routes.yml", "financing.yml", "topics.yml", "glossary.yml", "neighbours.yml")
 
 
 class KnowledgeBaseError(ValueError):
@@ -209,6 +209,16 @@ class Term(_Model):
     details: Tuple[Fact, ...] = ()
 
 
+class Neighbour(_Model):
+    """A job next to the assistant médical that visitors ask about (neighbours.yml)."""
+
+    id: Text
+    name: Text  # after « le métier d' / de »
+    cues: List[Text] = Field(..., min_items=2)  # how visitors name it
+    link: List[Fact] = Field(..., min_items=1)  # what the sources say of its link with the assistant médical
+    page: Optional[Text] = None  # a source whose URL is that job's own page
+
+
 class Profile(_Model):
     """The values of the interview's answers and their French words (profile.yml)."""
 
@@ -247,6 +257,10 @@ class _GlossaryFile(_Model):
     terms: List[Term] = Field(..., min_items=1)
 
 
+class _NeighboursFile(_Model):
+    neighbours: List[Neighbour] = Field(..., min_items=1)
+
+
 class KnowledgeBase:
     """Every file of the knowledge base, validated and cross-checked."""
 
@@ -261,11 +275,13 @@ class KnowledgeBase:
         topic_labels: Mapping[str, str],
         profile: Profile,
         recognition: Mapping[str, TrainingRoute] | None = None,
+        neighbours: Mapping[str, Neighbour] | None = None,
     ):
         self.profile = profile
         self.sources = dict(sources)
         self.routes = dict(routes)
         self.recognition = dict(recognition or {})
+        self.neighbours = dict(neighbours or {})
         self.financing = dict(financing)
         self.topics = dict(topics)
         self.terms = dict(terms)
@@ -315,13 +331,15 @@ def _walk_texts(kb: "KnowledgeBase") -> Iterator[str]:
         yield from (option.name, option.the, option.short)
     for term in kb.terms.values():
         yield from (term.label, term.short)
+    for neighbour in kb.neighbours.values():
+        yield neighbour.name
     for labels in (kb.profile.situations, kb.profile.diplomas, kb.profile.interests):
         yield from labels.values()
 
 
 def _walk(node: Any) -> Iterator[Any]:
     if isinstance(node, KnowledgeBase):
-        for part in (node.routes, node.recognition, node.financing, node.topics, node.terms):
+        for part in (node.routes, node.recognition, node.financing, node.topics, node.terms, node.neighbours):
             yield from _walk(part)
         yield node.disclaimer
     elif isinstance(node, BaseModel):
@@ -453,11 +471,13 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     financing_file = _validate(_FinancingFile, raw["financing.yml"], "financing.yml")
     topics_file = _validate(_TopicsFile, raw["topics.yml"], "topics.yml")
     glossary_file = _validate(_GlossaryFile, raw["glossary.yml"], "glossary.yml")
+    neighbours_file = _validate(_NeighboursFile, raw["neighbours.yml"], "neighbours.yml")
     for model, name in (
         (routes_file, "routes.yml"),
         (financing_file, "financing.yml"),
         (topics_file, "topics.yml"),
         (glossary_file, "glossary.yml"),
+        (neighbours_file, "neighbours.yml"),
     ):
         _set_origins(model, name, raw[name])
         _check_sources(model, sources)
@@ -466,6 +486,10 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     recognition = _unique(routes_file.recognition, "routes.yml", "recognition")
     financing = _unique(financing_file.financing, "financing.yml", "financing")
     terms = _unique(glossary_file.terms, "glossary.yml", "terms")
+    neighbours = _unique(neighbours_file.neighbours, "neighbours.yml", "neighbours")
+    for neighbour in neighbours.values():
+        if neighbour.page is not None and (neighbour.page not in sources or sources[neighbour.page].url is None):
+            raise KnowledgeBaseError(f"neighbours.yml: neighbours.{neighbour.id}.page: {neighbour.page!r} is not a source with a URL")
     for route in [*routes.values(), *recognition.values()]:
         for option_id in route.financing:
             if option_id not in financing:
@@ -491,7 +515,9 @@ def load_knowledge_base(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
         for followup in topic.followups:
             if followup not in topics_file.topic_labels:
                 raise KnowledgeBaseError(f"topics.yml: topics.{topic.id}.followups: {followup!r} has no entry in topic_labels")
-    return KnowledgeBase(sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels, profile, recognition)
+    return KnowledgeBase(
+        sources, routes, financing, topics, terms, topics_file.disclaimer, topics_file.topic_labels, profile, recognition, neighbours
+    )
 
 
 def _unique(items: Sequence[Any], file: str, key: str) -> Dict[str, Any]:

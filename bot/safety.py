@@ -44,10 +44,27 @@ _WHAT_TO_DO = re.compile(
 )
 
 
+# The same in English: visitors who do not write French may be unwell too.
+_ENGLISH_EMERGENCY = re.compile(
+    r"\b(heart attack|stroke|can t breathe|cannot breathe|not breathing|unconscious|passed out|fainted|overdose|"
+    r"bleeding (a lot|heavily)|chest pain|kill myself|suicid\w*|call an ambulance)\b"
+)
+_ENGLISH_UNWELL = re.compile(
+    r"\b(i ve|i have|i ve had|i had|i feel|i m|my (son|daughter|child|baby|father|mother|husband|wife|dad|mum|mom)( has| is)?)\b.{0,40}"
+    r"\b(headache|pain|hurts?|fever|sick(?! of)|ill|nause\w*|vomit\w*|cough\w*|dizz\w*|rash|bleeding|infection|migraine|flu|sore)\b"
+)
+_ENGLISH_DOSE = re.compile(
+    r"\b(what should i take|which (pill|medicine|medication|drug)|how many (pills|tablets)|can i take|dose of|"
+    r"paracetamol|ibuprofen|aspirin|antibiotics?)\b"
+)
+
+
 def is_personal_health_question(text: str) -> bool:
-    """An emergency, a person who is unwell, or a question about a dose to take."""
+    """An emergency, a person who is unwell, or a question about a dose to take (in French or English)."""
     normalized = normalize(text)
     if _EMERGENCY.search(normalized) or _DOSE.search(normalized) or _ALWAYS_PERSONAL.search(normalized):
+        return True
+    if _ENGLISH_EMERGENCY.search(normalized) or _ENGLISH_UNWELL.search(normalized) or _ENGLISH_DOSE.search(normalized):
         return True
     if _UNWELL.search(normalized):
         return True

@@ -20,6 +20,10 @@ from bot.safety import is_personal_health_question
         "j'ai une douleur au ventre depuis ce matin, que faire ?",
         "jsuis malade jai vomi toute la nuit",
         "mon fils a une grosse eruption de boutons",
+        # In English too.
+        "I've had a terrible headache since yesterday, what should I take?",
+        "my son has a high fever",
+        "I have chest pain right now",
     ],
 )
 def test_personal_health_questions_are_caught(text: str) -> None:
@@ -39,6 +43,8 @@ def test_personal_health_questions_are_caught(text: str) -> None:
         "je travaille aux urgences comme agent d'accueil",
         "le médecin prescrit des médicaments, l'assistant aussi ?",
         "la télésurveillance des patients malades chroniques c'est quoi ?",
+        "I'm sick of my job, is medical assistant a good move?",
+        "do medical assistants work with patients in pain?",
     ],
 )
 def test_questions_about_the_job_are_not(text: str) -> None:
