@@ -39,3 +39,18 @@ def load_heldout() -> List[Tuple[str, str, List[Tuple[str, str]]]]:
                 text, entities = parse_example(line[2:])
                 examples.append((block["intent"], text, entities))
     return examples
+
+
+FRESH_DIR = HELDOUT.parent
+FRESH_GLOB = "fresh_*.yml"  # fresh_YYYY-MM-DD.yml: one set a stop, written by someone who never read data/
+
+
+def fresh_sets() -> List[Tuple[str, List[dict]]]:
+    """The fresh held-out sets, newest first: (file name, messages with text, intent and category).
+    Each was scored untouched once, its errors grouped by kind and fixed by kind; it then stays
+    here as a validation set, scored on its own so that a later set's figure is never blended in."""
+    sets = []
+    for path in sorted(FRESH_DIR.glob(FRESH_GLOB), reverse=True):
+        messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+        sets.append((path.name, messages))
+    return sets
