@@ -282,9 +282,10 @@ class _Writer:
                 opening, said = opening[:-3], of(said)
             said = f"{opening} {said}"
         said = sentence(said)
-        if fact.yes_no and self.yes_no:
-            joiner = " : " if fact.yes_no == "Pas forcément" else ", "
-            return f"{fact.yes_no}{joiner}{lower_first(said)}"
+        yes_no = fact.yes_no_on(self.today)
+        if yes_no and self.yes_no:
+            joiner = " : " if yes_no == "Pas forcément" else ", "
+            return f"{yes_no}{joiner}{lower_first(said)}"
         return said
 
     def topic(self, topic: Topic) -> Reply:
@@ -439,8 +440,9 @@ class _Writer:
             said = sentence(capitalize(route.the) + text[text.index(" ") :])
         else:
             said = sentence(text)
-        if fact.yes_no and self.yes_no:
-            said = f"{fact.yes_no}{' :' if fact.yes_no == 'Pas forcément' else ','} {lower_first(said)}"
+        yes_no = fact.yes_no_on(self.today)
+        if yes_no and self.yes_no:
+            said = f"{yes_no}{' :' if yes_no == 'Pas forcément' else ','} {lower_first(said)}"
         rest = [f"Durée : {route.duration.text} ;", f"Coût : {route.cost.text} ;"]
         cited: List[object] = [fact, route.duration, route.cost]
         if fact is not route.entry:

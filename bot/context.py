@@ -60,11 +60,21 @@ def refers_back(normalized: str) -> bool:
     return bool(_BACK_REFERENCE.search(_IMPERSONAL_IL.sub(" ", normalized)))
 
 
-def has_own_subject(kb: KnowledgeBase, text: str) -> bool:
+def names_the_last_route(kb: KnowledgeBase, normalized: str, last_route: Optional[str]) -> bool:
+    """« le diplôme est obligatoire ? » after the ARM diploma: the route's own noun, with a definite
+    article or a demonstrative, points back to it (the noun is the head of the route's ``the``)."""
+    route = kb.routes.get(last_route or "")
+    if route is None:
+        return False
+    head = normalize(route.the).split()[1:2]
+    return bool(head) and re.search(rf"\b(le|la|l|les|ce|cet|cette|ces) {re.escape(head[0])}s?\b", normalized) is not None
+
+
+def has_own_subject(kb: KnowledgeBase, text: str, last_route: Optional[str] = None) -> bool:
     """A question that names its own subject (the job, or a topic's word) and points back to nothing:
     « quel est le salaire ? » after the alternance asks the job's pay, not the apprentice's."""
     normalized = normalize(text)
-    if refers_back(normalized) or _CONTINUATION.match(normalized):
+    if refers_back(normalized) or _CONTINUATION.match(normalized) or names_the_last_route(kb, normalized, last_route):
         return False
     return bool(_THE_JOB.search(normalized)) or named_topic(kb, text) is not None
 
@@ -224,6 +234,8 @@ def _resolve(
     not a knowledge intent comes back unchanged when the context says nothing about it."""
     question = words(text, kb.words)
     normalized = normalize(text)
+    if not routes and last.route and names_the_last_route(kb, normalized, last.route):
+        routes = (last.route,)
     route = routes[0] if len(routes) == 1 else None
     short = len(normalized.split()) <= MAX_ELLIPTIC_WORDS
     continuation = short and bool(_CONTINUATION.match(normalized))
@@ -251,7 +263,7 @@ def _resolve(
             return ask(intent if intent in ROUTE_INTENTS else "ask_training_paths", route=last.route)
     # The last subject goes on ("y a un plafond ?", "et ça marche aussi pour le diplôme d'ARM ?").
     # (A route named as a way of doing the last one: « on peut le faire en apprentissage ? » after the ARM diploma.)
-    goes_on = (not routes or continuation or (len(routes) == 1 and refers_back(normalized))) and not has_own_subject(kb, text)
+    goes_on = (not routes or continuation or (len(routes) == 1 and refers_back(normalized))) and not has_own_subject(kb, text, last.route)
     if short and not (term or scheme) and goes_on and (placed or intent in UNPLACED_INTENTS):
         kept = _last_subject(kb, intent, question, last, ask)
         if kept is not None:
@@ -351,7 +363,8 @@ def _topic_in_context(
         fragment = len(question) <= FRAGMENT_WORDS
         if kept > own or (kept and kept == own and (refers_back or continuation or fragment)):
             return last.topic
-    if continuation and not own and not any(match_length(t.cues, question) for t in kb.topics.values()):
+    # (A continuation that names a fact of another topic, « et les comptes rendus ? », goes to that fact.)
+    if continuation and not own and not any(match_length(t.cues, question) or _inside(t, question) for t in kb.topics.values()):
         return last.topic
     return None
 

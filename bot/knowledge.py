@@ -95,6 +95,12 @@ class Fact(_Model):
             return self.before
         return self.text
 
+    def yes_no_on(self, today: dt.date) -> Optional[str]:
+        """The « Oui » / « Non » said first, when ``text`` (not ``before``) holds on ``today``."""
+        if self.effective and self.before and today < self.effective:
+            return None
+        return self.yes_no
+
 
 class Range(_Model):
     """A numeric range with the sentence that states it and where it comes from."""

@@ -504,3 +504,31 @@ def test_an_answer_that_rests_on_the_context_says_so(kb: KnowledgeBase, intent: 
     reply = compose(kb, question, TODAY)
     assert "alternance" in plain(reply.text).split("\n")[0].lower()
     assert reply.buttons[0].payload == general and reply.buttons[0].title.endswith("en général")
+
+
+@pytest.mark.parametrize(
+    "route, intent, text",
+    [
+        ("arm", "ask_certification", "le diplome est obligatoire ?"),
+        ("arm", "ask_certification", "ce diplôme est-il reconnu ?"),
+        ("formation_continue", "ask_duration", "la formation dure combien ?"),
+    ],
+)
+def test_the_last_routes_own_noun_points_back_to_it(kb: KnowledgeBase, route: str, intent: str, text: str) -> None:
+    """« le diplôme », « cette formation » after a route: that route, not the job in general."""
+    question = resolve(kb, intent, text, [], None, None, None, Context("ask_duration", route=route))
+    assert question.route == route and question.inherited
+
+
+def test_a_yes_no_lead_holds_only_from_the_day_the_fact_does(kb: KnowledgeBase) -> None:
+    question = resolve(kb, "ask_certification", "le diplome est obligatoire ?", [], None, None, None, Context("ask_duration", route="arm"))
+    assert plain(compose(kb, question, TODAY).text).startswith("Oui, ")
+    before = plain(compose(kb, question, dt.date(2025, 12, 1)).text)
+    assert not before.startswith("Oui") and "devient obligatoire" in before
+
+
+def test_a_continuation_naming_a_fact_of_another_topic_goes_to_that_fact(kb: KnowledgeBase) -> None:
+    """« et les comptes rendus ? » after a term's definition: the fact that names them, not the glossary."""
+    last = Context("ask_definition", term="teleconsultation")
+    question = resolve(kb, "ask_curriculum", "et les comptes rendus ?", [], None, None, None, last)
+    assert "comptes rendus" in plain(compose(kb, question, TODAY).text)
