@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import knowledge_base, latest_intent, send
+from actions.common import latest_intent, send
 from actions.handoff import reset_events
-from actions.knowledge import answer_about_a_neighbour, answer_in_context
-from bot.conversation import clarification, human_contact, message
+from actions.interview import FORM
+from actions.knowledge import answer_about_a_neighbour, answer_in_context, clarify
+from actions.profile import offered_the_interview
+from bot.conversation import human_contact, message
 from bot.feedback import FEEDBACK_SLOT
 from bot.handoff import FORM_SLOTS, REQUEST_SLOT
 
@@ -49,6 +51,8 @@ class ActionFollowContext(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
+        if intent == "affirm" and offered_the_interview(tracker):
+            return [FollowupAction(FORM)]
         if intent == "out_of_scope":
             about_a_neighbour = answer_about_a_neighbour(dispatcher, tracker)
             if about_a_neighbour is not None:
@@ -59,9 +63,7 @@ class ActionFollowContext(Action):
         if intent in USUAL_REPLY:
             send(dispatcher, message(intent))
             return []
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        send(dispatcher, clarification(knowledge_base(), [r.get("name", "") for r in ranking]))
-        return []
+        return clarify(dispatcher, tracker)
 
 
 class ActionRequestHuman(Action):

@@ -19,6 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import knowledge_base, latest_intent, send
+from actions.knowledge import answer_unplaced
+from actions.profile import remember_profile
 from bot.conversation import interview_intro, message, question
 from bot.interview import (
     ASKED_SLOTS,
@@ -28,10 +30,12 @@ from bot.interview import (
     answers_to_change,
     applied,
     asked_slots,
+    asks_something,
     checked,
     correction_note,
     history_of,
     is_stuck,
+    news,
     pending_since,
     profile_of,
     progress,
@@ -73,8 +77,10 @@ class AskedOnceAgainFormValidation(FormValidationAction, ABC):
         if not (turn.goes_to_the_form() or turn.asks):
             return {}
         values = applied(turn, tracker.slots)
-        if slot == turn.requested and slot not in values and turn.goes_to_the_form() and not turn.says_something_else:
-            # An attempt that cannot be read: kept as typed, so that validate_<slot> asks again.
+        if slot == turn.requested and slot not in values and turn.goes_to_the_form():
+            # An attempt that cannot be read (or that only says again what is known): kept as
+            # typed, so that validate_<slot> asks again, then notes it unknown. One that changes
+            # another answer is no failed attempt (get_extraction_events).
             return {slot: turn.text}
         return {slot: values[slot]} if slot in values else {}
 
@@ -87,10 +93,8 @@ class AskedOnceAgainFormValidation(FormValidationAction, ABC):
                 "noted_unknown": False,
                 **({"reasked_slot": None} if tracker.get_slot("reasked_slot") == slot else {}),
             }
-        turn = read_latest(tracker)
-        changes = {k: v for k, v in applied(turn, tracker.slots).items() if k != slot and tracker.get_slot(k) != v}
-        if changes and not turn.stuck and tracker.get_slot("reasked_slot") != slot:
-            # A correction, or another answer: confirmed by the extraction; the question again, no failure counted.
+        if value is None:
+            # A correction, or another answer (get_extraction_events): the question again, no failure counted.
             return {slot: None, "interview_started": True}
         if tracker.get_slot("reasked_slot") != slot:
             return {slot: None, "reasked_slot": slot, "noted_unknown": False, "interview_started": True}
@@ -99,7 +103,12 @@ class AskedOnceAgainFormValidation(FormValidationAction, ABC):
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         before = dict(tracker.slots)
+        turn = read_latest(tracker)
+        # Read against the answers known before this message (the SDK updates them slot by slot).
+        changes_another = bool(news(turn, before)) and turn.answer is None and not turn.stuck
         events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if changes_another and turn.requested and before.get("reasked_slot") != turn.requested:
+            events.append(SlotSet(turn.requested, None))
         # Never asked, so not a required slot the SDK extracts: read here when the person says it.
         events += [SlotSet(slot, value) for slot, value in self.read("wants_alternance", tracker, domain).items()]
         updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
@@ -227,10 +236,6 @@ class ActionAskQuestion(Action, ABC):
 ASKING_ACTIONS = [type(f"ActionAsk_{slot}", (ActionAskQuestion,), {"slot": slot, "__module__": __name__}) for slot in ASKED_SLOTS]
 
 
-def _profile_events(updates: Dict[str, Any]) -> List[EventType]:
-    return [SlotSet(slot, value) for slot, value in updates.items()]
-
-
 class ActionRememberProfile(Action):
     """Facts given outside the interview: kept, then either the offer of the interview or an updated recommendation."""
 
@@ -238,18 +243,11 @@ class ActionRememberProfile(Action):
         return "action_remember_profile"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        kb = knowledge_base()
         text = tracker.latest_message.get("text") or ""
-        updates = {slot: value for slot, value in read_answer(text, None).items() if checked(kb, slot, value) is not None}
-        if tracker.get_slot("recommendation_given") and updates:
-            note = correction_note(kb, updates, tracker.slots, None)
-            if note:
-                dispatcher.utter_message(text=note)
-            profile = profile_of({**tracker.slots, **updates})
-            send(dispatcher, format_recommendation(profile, recommend(profile, kb), kb))
-            return _profile_events(updates)
-        send(dispatcher, message("offer_interview"))
-        return _profile_events(updates)
+        if asks_something(text) and not read_answer(text, None):
+            # Taken for a statement by the NLU (« cpf cb par an »), it asks: answered as a question.
+            return answer_unplaced(dispatcher, tracker)
+        return remember_profile(dispatcher, tracker)
 
 
 class ActionChangeAnswer(Action):

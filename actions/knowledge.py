@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import distinct_entities, first_entity, knowledge_base, latest_intent, send
 from bot.answers import KNOWLEDGE_INTENTS, Question, compose, neighbour_answer
 from bot.context import Context, resolve
+from bot.conversation import clarification
 from bot.neighbours import neighbour_asked_about
 
 
@@ -91,3 +92,16 @@ class ActionAnswerQuestion(Action):
         if question.intent not in KNOWLEDGE_INTENTS:
             question = Question("ask_training_paths", text=question.text)
         return _answer(dispatcher, tracker, question)
+
+
+def answer_unplaced(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A question the NLU took for something else: answered in context, else the likely topics."""
+    answered = answer_in_context(dispatcher, tracker)
+    return answered if answered is not None else clarify(dispatcher, tracker)
+
+
+def clarify(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The likely topics of a message not understood, rather than a guess."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    send(dispatcher, clarification(knowledge_base(), [r.get("name", "") for r in ranking]))
+    return []

@@ -239,6 +239,12 @@ def applied(turn: Turn, filled: Mapping[str, Any]) -> Dict[str, Any]:
     return kept
 
 
+def news(turn: Turn, filled: Mapping[str, Any]) -> Dict[str, Any]:
+    """The values of ``turn`` besides its answer that change something: a message that only says
+    again what is known is no answer to the pending question, and counts as an attempt at it."""
+    return {slot: value for slot, value in applied(turn, filled).items() if slot != turn.requested and filled.get(slot) != value}
+
+
 def asked_slots(slots: Mapping[str, Any]) -> List[str]:
     """The questions this person is asked: what they already have is asked of adults only."""
     age = as_number(slots.get("age"))

@@ -68,7 +68,9 @@ _DONT_KNOW = re.compile(
     r"je ne suis pas sure?|pas sure?|peut etre|bof|je prefere ne pas|je prefere pas|pas envie de (le )?dire|je (ne )?veux pas (le )?dire|nsp|on verra|je verrai|aucun avis|"
     r"chai pas|chais pas|che pa|che pas|ch sais pas|jsp|jsais pas|j sais pas|sais po|je sais po|jsais po|aucune id|"
     r"j en sais rien|je sais plus|je ne sais plus|pas d avis|sans avis|no idea|dunno|i don t know|idk|"
-    r"je prefere passer|passer (cette|la) question|je passe (mon tour|cette question|la question)|question suivante|skip)\b"
+    r"je prefere passer|passer (cette|la) question|je passe (mon tour|cette question|la question)|question suivante|skip|"
+    # Alone, « je passe » skips the question (« je passe le bac » says something else).
+    r"^(je passe|on passe|passe|suivant|suivante|au suivant|next|pass|je saute|joker)( svp| stp| merci)?$)\b"
 )
 # No constraint at all: recorded as NO_LIMIT for the duration, as no need of pay, else as unknown.
 INDIFFERENT = re.compile(

@@ -168,3 +168,22 @@ def test_a_question_the_nlu_cannot_place_is_not_an_answer(form_tracker, dispatch
         form_tracker("avec mon expérience je peux l'avoir par VAE ?", "age", intent="nlu_fallback", confidence=0.2), dispatcher, domain
     )
     assert events == []
+
+
+def test_a_message_that_only_says_again_what_is_known_counts_as_an_attempt(form_tracker, dispatcher, domain) -> None:
+    """At the last question, a financing said again changes nothing: asked again once, then noted
+    unknown, never asked a third time."""
+    known = {**FULL_PROFILE, "financing": ["employer"], "interest": None}
+    text = "c'est mon employeur qui paie"
+    first = validate(form_tracker(text, "interest", mapped={"interest": text}, **known), dispatcher, domain)
+    assert SlotSet("reasked_slot", "interest") in first
+    second = validate(form_tracker(text, "interest", mapped={"interest": text}, reasked_slot="interest", **known), dispatcher, domain)
+    assert SlotSet("interest", "unknown") in second and SlotSet("noted_unknown", True) in second
+
+
+def test_a_message_that_changes_an_earlier_answer_is_no_failed_attempt(form_tracker, dispatcher, domain) -> None:
+    known = {**FULL_PROFILE, "financing": ["cpf"], "interest": None}
+    text = "en fait c'est mon employeur qui paie"
+    events = validate(form_tracker(text, "interest", mapped={"interest": text}, **known), dispatcher, domain)
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots.get("financing") == ["employer"] and "reasked_slot" not in slots
