@@ -16,7 +16,9 @@ from bot.vocabulary import normalize
 _EMERGENCY = re.compile(
     r"\b(fait un malaise|fait une crise|a fait un malaise|s est evanoui\w*|evanoui\w* (la|maintenant)|inconscient\w*|"
     r"ne respire plus|respire (mal|plus)|n arrive plus a respirer|etouff\w*|saigne (beaucoup|abondamment|fort)|hemorragie|"
-    r"avc|crise cardiaque|arret cardiaque|convulsion\w*|overdose|intoxiqu\w*|empoisonn\w*|"
+    # « avc » is also how « avec » is typed on a phone: « avc mon CPF », « avc chatgpt ».
+    r"avc(?! (le|la|les|l|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|un|une|des|du|moi|toi|lui|eux|"
+    r"ca|ce|cette|ces|qui|quoi|chatgpt|l ia|ia|les)\b)|crise cardiaque|arret cardiaque|convulsion\w*|overdose|intoxiqu\w*|empoisonn\w*|"
     r"a avale (du|de la|des|un|une)|j ai avale (du|de la|des|un|une)|envie de mourir|me suicider|me tuer|"
     r"(il|elle) est tombee? (par terre|dans|et)|faut il appeler le 15|dois je appeler le 15|appeler les pompiers)\b"
 )

@@ -72,3 +72,13 @@ def test_the_samu_s_emergency_calls_are_not_a_call_asked_for() -> None:
 
     assert asks_for_advice_not_a_person("je voudrais répondre aux appels d'urgence du SAMU, vous me conseillez quoi ?")
     assert not asks_for_advice_not_a_person("vous pouvez me conseiller ? appelez-moi demain")
+
+
+@pytest.mark.parametrize("text", ["jpeux payer avc mon cpf ou pas", "4000 avc le cpf", "avc chatgpt le metier va disparaitre ?"])
+def test_avc_typed_for_avec_is_no_stroke(text: str) -> None:
+    assert not is_personal_health_question(text)
+
+
+@pytest.mark.parametrize("text", ["mon père fait un AVC", "je crois que ma mère a un avc", "avc que faire"])
+def test_a_stroke_is_still_one(text: str) -> None:
+    assert is_personal_health_question(text)
