@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from bot.cues import is_yes_no_question, match_length, words
 from bot.french import capitalize, lower_first, of, sentence, to
 from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Neighbour, Range, Term, Topic, TrainingRoute
+from bot.ranker import fact_texts, measure_asked, measures_of, rank, states
 from bot.reply import Button, Reply
 from bot.vocabulary import normalize
 
@@ -64,6 +65,8 @@ class Question:
     sources_only: bool = False  # "d'où viennent ces chiffres ?": the sources of this answer
     inherited: bool = False  # the route or scheme comes from the last answer, not from these words
     asked: str = ""  # the topic the words ask about, for « … en général » when the answer is inherited
+    lead: str = ""  # the text of the fact to lead with, as the ranker chose it (bot/ranker.py)
+    routes: Tuple[str, ...] = ()  # the routes the message names (several: a comparison)
 
 
 def answer(
@@ -85,7 +88,51 @@ def answer(
 
 def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Optional[str] = None) -> Reply:
     reply = _compose(kb, question, today, situation)
+    reply = _led_by_the_best_fact(kb, question, reply, today, situation)
     return _said_in_context(kb, question, reply) if question.inherited else reply
+
+
+# How much better than the fact an answer leads with the best ranked fact must be to lead
+# instead: a little within the topic the NLU gave, more to leave it for another.
+SAME_TOPIC_MARGIN = 0.5
+_SETTLED = re.compile(r"(Oui|Non|Pas forcément)\b")
+OTHER_TOPIC_MARGIN = 3.0
+
+
+def _led_by_the_best_fact(kb: KnowledgeBase, question: Question, reply: Reply, today: dt.date, situation: Optional[str]) -> Reply:
+    """Every fact of the knowledge base ranked for the question (bot/ranker.py): the answer leads
+    with the best one when it is clearly better than the fact it leads with; « combien d'heures ? »
+    is never answered with a cost, nor « y en a combien ? » with durations."""
+    if question.sources_only or question.facet or question.lead or not question.text or len(question.routes) > 1 or question.also:
+        return reply  # a button's choice, or a comparison of several routes or schemes, stands
+    if _SETTLED.match(reply.text):
+        return reply  # a yes or a no already answers the question asked
+    measure = measure_asked(question.text)
+    ranked = rank(kb, question.text, measure, question.intent, question.route, question.scheme, question.term)
+    if not ranked:
+        return reply
+    top = "\n".join(reply.text.split("\n")[:2])
+    said = normalize(top)
+    scored = [c.score for c in ranked if normalize(c.text)[:60] in said]
+    if measure is not None and not states(measures_of(top), measure):
+        leading = float("-inf")
+    elif scored:
+        leading = max(scored)
+    elif any(normalize(text)[:60] in said for text in fact_texts(kb)):
+        leading = 0.0  # a fact the question shares nothing with
+    else:
+        return reply  # a composed answer (« Non. La formation continue coûte… »): it stands
+    best = ranked[0]
+    other_topic = best.topic != question.intent
+    if best.score < leading + (OTHER_TOPIC_MARGIN if other_topic else SAME_TOPIC_MARGIN):
+        return reply
+    if other_topic and measure is None:
+        return reply  # without a figure asked, the NLU's topic stands: the ranker picks its lead
+    better = Question(best.topic, best.route, best.term, best.scheme, None, question.text, lead=best.text)
+    again = _compose(kb, better, today, situation)
+    if measure is not None and not states(measures_of("\n".join(again.text.split("\n")[:2])), measure):
+        return reply
+    return again
 
 
 def _said_in_context(kb: KnowledgeBase, question: Question, reply: Reply) -> Reply:
@@ -119,7 +166,7 @@ def _compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: O
         others = [kb.financing[s] for s in question.also if s in kb.financing and s != option.id]
         return writer.schemes([option, *others]) if others else writer.scheme(option, situation)
     if route is not None:
-        lead = cued(route_facts(route), writer.words)
+        lead = next((f for f in route_facts(route) if f.text == question.lead), None) or cued(route_facts(route), writer.words)
         if lead is not None and not _topic_named_better(kb, intent, lead, writer.words):
             brief = (intent == "ask_training_paths" or intent not in ROUTE_INTENTS) and intent not in lead.about
             return writer.route_lead(route, lead, brief=brief)
@@ -259,6 +306,10 @@ class _Writer:
         chosen = next((f for f in topic.facets if f.id == self.question.facet), None)
         if chosen is not None:
             return chosen, None
+        for facet in topic.facets:
+            for fact in facet.facts:
+                if self.question.lead and fact.text == self.question.lead:
+                    return facet, fact
         best_fact, best_facet, best_length = None, None, 0
         for facet in topic.facets:
             for fact in facet.facts:

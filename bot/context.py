@@ -210,7 +210,7 @@ def resolve(
 ) -> Question:
     """What the visitor is really asking, given the previous answer; ``inherited`` when the route or
     the scheme of the answer comes from the last answer, not from the message (the answer says so)."""
-    question = _resolve(kb, intent, text, routes, term, scheme, facet, last, also)
+    question = replace(_resolve(kb, intent, text, routes, term, scheme, facet, last, also), routes=tuple(routes))
     from_context = (question.route is not None and question.route not in routes and question.route == last.route) or (
         question.scheme is not None and question.scheme != scheme and question.scheme == last.scheme
     )

@@ -40,6 +40,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from launch.fact_tables import load_table, score, tables  # noqa: E402
 from launch.heldout import load_heldout  # noqa: E402
 from launch.servers import free_port, store_env, wait_until_up  # noqa: E402
 from launch.services import start_postgres, start_redis  # noqa: E402
@@ -209,6 +210,17 @@ def parse_accuracy_and_latency(url: str, token: str) -> Dict[str, float]:
     }
 
 
+def fact_top1(url: str) -> Dict[str, float]:
+    """Top-1 fact accuracy on each question → fact table of tests/ranker/ (launch/fact_tables.py)."""
+
+    def say(sender: str, text: str) -> List[Dict[str, object]]:
+        response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    return {f"top1_{path.stem}": score(say, load_table(path))[0] for path in tables()}
+
+
 def turn(session: requests.Session, url: str, sender: str, message: str) -> float:
     started = time.perf_counter()
     response = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
@@ -319,6 +331,7 @@ def measure(
         setup.results["start_s"] = time.monotonic() - started
         print(f"[{setup.name}] up in {setup.results['start_s']:.1f} s; parsing the held-out set ...", flush=True)
         setup.results.update(parse_accuracy_and_latency(url, token))
+        setup.results.update(fact_top1(url))
         watched = {"rasa": rasa.pid, "actions": actions.pid, **(service_pids or {})}
 
         # Whole turns, one at a time (latency without queueing).
@@ -384,6 +397,7 @@ ROWS = [
     ("CPU per message at 10 conversations, load client (ms)", "cpu_client_ms", "{:.1f}", "lower"),
     ("Failed turns under load", "errors_total", "{:.0f}", "lower"),
     ("Held-out intent accuracy", "accuracy", "{:.3f}", "higher"),
+    *[(f"Top-1 fact, {path.stem} table ({len(load_table(path))} questions)", f"top1_{path.stem}", "{:.3f}", "higher") for path in tables()],
 ]
 
 

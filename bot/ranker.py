@@ -1,0 +1,308 @@
+"""What a « combien » asks for, and which facts of the knowledge base can say it.
+
+« Combien » alone decides nothing: « combien d'heures ? » asks for hours, « y en a combien en
+France ? » for people, « c'est crédité de combien ? » for euros. A question is read once into
+the measure it asks for (``measure_asked``); a fact carries the measures its figures state
+(``measures_of``). ``rank`` scores every fact that states the measure asked by the words it
+shares with the question, its cues and the NLU's topic, so that the answer leads with the
+figure that was asked for rather than with the figures of the topic the NLU guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, replace
+from typing import Dict, FrozenSet, Iterator, List, Literal, Optional, Sequence, Tuple
+
+from bot.cues import match_length, words
+from bot.knowledge import KnowledgeBase
+from bot.vocabulary import normalize
+
+Measure = Literal["hours", "duration", "euros", "people", "percent", "date", "age"]
+
+# Asking how many: the unit named nearest after the asking word decides.
+_HOW_MANY = re.compile(r"\b(combien|cb|cmb|nombre|quel volume|quelle somme|quel montant)\b")
+_UNITS: Tuple[Tuple[Measure, str], ...] = (
+    ("hours", r"heures?|h|volume horaire|horaire"),
+    (
+        "euros",
+        r"euros?|€|eur|coute\w*|cout|prix|tarif\w*|paye\w*|paie|payes?|gagne\w*|salaires?|salair|touche\w*|remunere\w*|credite\w*|"
+        r"verse\w*|recoit|somme|montant|balles|thunes?",
+    ),
+    ("duration", r"temps|mois|semaines?|annees?|ans?|dure\w*|longtemps"),
+    # Who or what is counted: only right after « combien de » (« payé combien, une assistante ? » asks a pay).
+    (
+        "people",
+        r"assistant\w*|postes?|personnes?|gens|professionnels?|organismes?|centres?|ecoles?|emplois?|salaries?|medecins?|"
+        r"candidats?|places?|inscrits?|diplomes|jobs?|actes|contrats",
+    ),
+    ("percent", r"pour ?cent|%|pourcentage|proportion|part"),
+)
+# Asked without « combien ».
+_ASKED_ALONE: Tuple[Tuple[Measure, str], ...] = (
+    ("percent", r"\b(quel pourcentage|quelle proportion|quelle part|quel taux|en pourcentage|pour ?cent)\b"),
+    ("age", r"\b(quel age|age (minimum|maximum|limite)|limite d age|trop (vieux|vieille|age|agee))\b"),
+    (
+        "date",
+        r"\b(depuis quand|a partir de quand|jusqu a quand|en quelle annee|quelle annee|quelle date|a quelle date|de quand date|"
+        r"date de quand|date de creation|date de fin|c est quand|des quand|quand ca)\b",
+    ),
+    ("hours", r"\b(volume horaire|nombre d heures|en heures|combien d heures)\b"),
+    (
+        "euros",
+        r"\b((quel|quelle) (est )?(le |la |son |sa )?(salaire|salair|prix|tarif|montant|somme|budget|cout)|ca coute|c est cher|"
+        r"payant|reste a charge|de ma poche|de sa poche|montant (max|maximum|du|de la|des))\b",
+    ),
+    ("duration", r"\b(duree|combien de temps|ca dure|dure combien|delai|anciennete)\b"),
+    ("date", r"\bquand\b"),
+)
+
+
+def measure_asked(text: str) -> Optional[Measure]:
+    """The measure a question asks for, if it asks for one."""
+    # « par an », « par mois »: a rate, not the unit asked for (« crédité de combien par an ? »).
+    normalized = re.sub(
+        r"\b(par|chaque|tous les|toutes les) (an|annee|mois|semaine|heure|jour)s?\b", " ", normalize(text).replace("€", " € ")
+    )
+    found = _HOW_MANY.search(normalized)
+    if found is not None:
+        after = normalized[found.end() :]
+        before = normalized[: found.start()]
+        # « combien d'heures », then « payé combien »: the words right next to the asking word first;
+        # « c'est combien ? » with nothing after asks a price.
+        for part, pattern in ((after, r"^\s*(de |d |en )({})(?!\w)"), (before, r"(?<!\w)({})\s*$")):
+            for measure, units in _UNITS:
+                if re.search(pattern.format(units), part):
+                    return measure
+        if not after.strip() and re.search(r"\b(c|c est|cest|ca fait|ca)\s*$", before):
+            return "euros"
+        if re.search(r"\b(y en a|sont ils|sont elles|ils sont|elles sont|y a t il d)\b", normalized):
+            return "people"
+        nearest: Optional[Tuple[int, Measure]] = None
+        for measure, pattern in _UNITS:
+            if measure == "people":
+                continue
+            for place, part in ((0, after), (1, before)):
+                hit = re.search(rf"(?<!\w)({pattern})(?!\w)", part)
+                if hit is None:
+                    continue
+                # Words after the asking word first, then the nearest one before it.
+                distance = hit.start() if place == 0 else 1000 + len(part) - hit.end()
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, measure)
+        if nearest is not None:
+            return nearest[1]
+    for measure, pattern in _ASKED_ALONE:
+        if re.search(pattern, normalized):
+            return measure
+    return None
+
+
+_AGE_STATED = (
+    r"\b((de|entre) \d+ (a|et) \d+ ans|moins de \d+ ans|plus de \d+ ans|\d+ ans (ou plus|et plus|revolus|au plus|au moins)|"
+    r"jusqu a \d+ ans|des \d+ ans|a partir de \d+ ans|au moins \d+ ans|\d+ ans minimum|\d+ ans et \d+ mois|"
+    r"ages? (de|d au moins|minimum|maximum)|apres (la classe de )?(la )?3e)\b"
+)
+_DURATION_STATED = r"\b(\d+|un|une|deux|trois|quatre|six|douze|dix huit|vingt quatre) (mois|ans?|annees?|semaines)\b"
+_NUMBER = r"\d[\d\s\u00a0\u202f.,]*"
+_STATED: Tuple[Tuple[Measure, str], ...] = (
+    ("hours", rf"{_NUMBER}\s?(h|heures?)\b"),
+    ("euros", rf"{_NUMBER}\s?(€|euros?\b)|\b(smic|gratuite?s?|sans frais)\b"),
+    ("percent", rf"{_NUMBER}\s?(%|pour ?cent)"),
+    ("age", _AGE_STATED),
+    ("duration", _DURATION_STATED),
+    (
+        "people",
+        rf"{_NUMBER}\s?(\w+ )?(assistants?|postes?|personnes?|professionnels?|organismes?|centres?|ecoles?|emplois?|"
+        r"salaries?|medecins?|cabinets?|contrats?|structures?|etablissements?|apprentis?)\b",
+    ),
+    (
+        "date",
+        r"\b(1er|\d{1,2}) (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b|"
+        r"\b(en|depuis|d ici|avant|apres|jusqu au|fin) (19|20)\d\d\b",
+    ),
+)
+
+
+def states(stated: FrozenSet[Measure], measure: Measure) -> bool:
+    """Whether a text stating ``stated`` says ``measure``: hours say how long a training lasts."""
+    return measure in stated or (measure == "duration" and "hours" in stated)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def measures_of(text: str) -> FrozenSet[Measure]:
+    """The measures the figures of a fact's text state."""
+    lowered = normalize(text.replace("\u00a0", " ").replace("\u202f", " ")).replace("€", " € ")
+    found = {measure for measure, pattern in _STATED if re.search(pattern, lowered)}
+    # « de 16 à 29 ans » is an age, not a length of time.
+    if "age" in found and not re.search(_DURATION_STATED, re.sub(_AGE_STATED, " ", lowered)):
+        found.discard("duration")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fact and where it lives in the knowledge base: the topic, facet, route, scheme or term
+    that answers with it; ``score`` once ranked for a question."""
+
+    score: float
+    text: str
+    topic: str
+    facet: Optional[str] = None
+    route: Optional[str] = None
+    scheme: Optional[str] = None
+    term: Optional[str] = None
+    evidence: int = 0  # how many of the question's content words it names (text or cues)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    where: Candidate
+    cues: Sequence[str]
+    states: FrozenSet[Measure]
+    # A route's duration or cost: the answer to « combien de temps / combien » about that route.
+    own_measure: Optional[Measure] = None
+
+
+# Weights of the ranking (bench/choices.md says how they were chosen). A word of the question
+# found in a fact's cues (its writer's guess at how it is asked) counts more than one found in
+# its text, less than twice: a cue that only repeats the measure asked (« payé combien ») must
+# not outweigh the subject named.
+CUE_WEIGHT = 1.5
+SUBJECT_WEIGHT = 2.0  # the route, scheme or term the question names
+OWN_MEASURE_WEIGHT = 1.5  # a route's own duration or cost, asked « combien de temps / combien »
+NUMBER_WEIGHT = 2.0  # a number the question names (« d'ici 2029 ») picks the fact that states it
+PRIOR_WEIGHT = 0.5  # the topic the NLU gave
+# Words that say nothing about which fact is meant.
+_LIGHT = frozenset(
+    "a au aux c ca ce cela d de des du en est et il ils elle elles l la le les on ou par pour qu que quel quelle quels quelles qui quoi "
+    "un une y se sa son ses leur mon ma mes votre vos je tu nous vous j t s n ne pas plus combien cb cmb nombre avec dans sur "
+    "faut peut etre avoir fait faire dois doit ai as avez prend prendre peux pouvoir va vont aller mettre mis quand meme aussi "
+    "tout tous toute toutes bien tres trop encore deja genre truc chose ca cela ceci si sinon alors donc mais comme car puis "
+    "general generale generalement globalement environ peu pres "
+    # The job itself: every fact is about it.
+    "assistant assistante assistants assistantes medical medicale medicaux medicales metier".split()
+)
+
+
+def _content(question_words: Sequence[str]) -> FrozenSet[str]:
+    stems = (_stem(w) for w in question_words if not w.isdigit())
+    return frozenset(stem for stem in stems if stem not in _LIGHT_STEMS)
+
+
+def _stem(word: str) -> str:
+    """A crude French stem: no plural, six letters (« formations », « formatrice » -> « format »)."""
+    word = word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+    return word[:6]
+
+
+_LIGHT_STEMS = frozenset(_stem(w) for w in _LIGHT) | _LIGHT
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _fact_words(text: str) -> FrozenSet[str]:
+    return _content(words(text))
+
+
+def _numbers(text: str) -> FrozenSet[str]:
+    return frozenset(re.sub(r"[\s\u00a0\u202f]", "", n) for n in re.findall(r"\d[\d\u00a0\u202f ]*\d|\d", text))
+
+
+def _facts(kb: KnowledgeBase) -> Iterator[_Entry]:
+    """Every fact of the knowledge base, with its cues and the measures it states."""
+    for topic in kb.topics.values():
+        for facet in topic.facets:
+            for fact in facet.facts:
+                yield _Entry(Candidate(0, fact.text, topic.id, facet=facet.id), fact.cues, measures_of(fact.text))
+    for route in kb.routes.values():
+        duration, cost = route.duration_months.text, route.cost_eur.text
+        yield _Entry(Candidate(0, duration, "ask_duration", route=route.id), (), measures_of(duration) | {"duration"}, "duration")
+        yield _Entry(Candidate(0, cost, "ask_cost", route=route.id), (), measures_of(cost) | {"euros"}, "euros")
+        for fact in (route.summary, route.entry, route.certification, *route.suits, *route.notes):
+            about = next(iter(fact.about), "ask_training_paths")
+            yield _Entry(Candidate(0, fact.text, about, route=route.id), fact.cues, measures_of(fact.text))
+    for option in kb.financing.values():
+        for fact in (option.summary, *option.details):
+            yield _Entry(Candidate(0, fact.text, "ask_financing", scheme=option.id), fact.cues, measures_of(fact.text))
+    for term in kb.terms.values():
+        for fact in (term.definition, *term.details):
+            yield _Entry(Candidate(0, fact.text, "ask_definition", term=term.id), fact.cues, measures_of(fact.text))
+
+
+_INDEX: Dict[int, Tuple[List[_Entry], Dict[str, float], FrozenSet[str]]] = {}
+
+
+def _index(kb: KnowledgeBase) -> Tuple[List[_Entry], Dict[str, float], FrozenSet[str]]:
+    """The facts; each word's weight, rare in the knowledge base being telling (inverse document
+    frequency); and the words of the routes' and schemes' names, which name a subject (the NLU's
+    entities bound the candidates to it) rather than a fact."""
+    if id(kb) not in _INDEX:
+        entries = list(_facts(kb))
+        counts: Dict[str, int] = {}
+        for entry in entries:
+            for word in _fact_words(entry.where.text) | {w for cue in entry.cues for w in _content(cue.split())}:
+                counts[word] = counts.get(word, 0) + 1
+        names = [n for r in kb.routes.values() for n in (r.name, r.short_name, r.the)]
+        names += [n for o in kb.financing.values() for n in (o.name, o.the, o.short)]
+        name_words = frozenset(w for n in names for w in _fact_words(n))
+        _INDEX[id(kb)] = (entries, {word: math.log(len(entries) / count) for word, count in counts.items()}, name_words)
+    return _INDEX[id(kb)]
+
+
+def fact_texts(kb: KnowledgeBase) -> List[str]:
+    """The text of every fact of the knowledge base."""
+    return [entry.where.text for entry in _index(kb)[0]]
+
+
+def rank(
+    kb: KnowledgeBase,
+    text: str,
+    measure: Optional[Measure],
+    intent: str,
+    route: Optional[str] = None,
+    scheme: Optional[str] = None,
+    term: Optional[str] = None,
+) -> List[Candidate]:
+    """Every fact of the knowledge base (those that state ``measure``, when one is asked), best
+    first: the question's content words it shares, each weighed by how rare it is (the words of
+    its cues count more), the subject and the numbers the question names, and the NLU's topic
+    as a prior. Facts that share nothing with the question are left out."""
+    entries, weight, name_words = _index(kb)
+    question_words = words(text, kb.words)
+    # The words that name the NLU's topic (« salaire ») choose none of its facts: the prior does.
+    topic = kb.topics.get(intent)
+    naming = {w for cue in (topic.cues if topic is not None else ()) for w in _content(cue.split())}
+    every_word = _content(question_words) - naming  # a cue may name a subject on purpose (« sans le CQP »)
+    asked = every_word - naming - name_words
+    named = normalize(text)
+    ranked: List[Candidate] = []
+    for entry in entries:
+        where = entry.where
+        if measure is not None and not states(entry.states, measure):
+            continue
+        # The subject the question has (named, or kept from the last answer) bounds the candidates.
+        if (route and where.route != route) or (scheme and where.scheme != scheme) or (term and where.term != term):
+            continue
+        said = _fact_words(where.text)
+        shared = sum(weight.get(w, 0.0) for w in asked & said)
+        # The words of its cues the question names and its text does not say (« objectif »).
+        cue_words = {w for cue in entry.cues if match_length([cue], question_words) for w in _content(cue.split())}
+        cues = sum(weight.get(w, 0.0) for w in (cue_words & every_word) - said)
+        subject = 0.0
+        if where.route is not None:
+            own = kb.routes[where.route]
+            if where.route == route or normalize(own.short_name) in named:
+                subject = SUBJECT_WEIGHT + (OWN_MEASURE_WEIGHT if measure is not None and measure == entry.own_measure else 0.0)
+        elif where.scheme is not None:
+            option = kb.financing[where.scheme]
+            subject = SUBJECT_WEIGHT if where.scheme == scheme or normalize(option.short) in named else 0.0
+        elif where.term is not None:
+            subject = SUBJECT_WEIGHT if where.term == term else 0.0
+        numbers = NUMBER_WEIGHT * len(_numbers(text) & _numbers(where.text))
+        if not (shared or cues or numbers or (subject and measure is not None)):
+            continue
+        score = shared + CUE_WEIGHT * cues + subject + numbers + (PRIOR_WEIGHT if where.topic == intent else 0.0)
+        ranked.append(replace(where, score=score, evidence=len(asked & (said | cue_words))))
+    return sorted(ranked, key=lambda c: -c.score)
