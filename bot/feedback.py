@@ -106,7 +106,10 @@ def read_feedback(payload: Mapping[str, Any]) -> Union[Feedback, str]:
 
 
 def _comment_refusal(comment: str) -> Optional[str]:
-    refusal = check_message(comment).refusal
+    checked = check_message(comment)
+    if checked.notice is not None:
+        return COMMENT_FOREIGN_REPLY
+    refusal = checked.refusal
     if refusal is None:
         return None
     if refusal == NO_WORDS_REPLY:

@@ -36,6 +36,10 @@ FOREIGN_REPLY = {
     "es": "Je ne réponds qu'en français. (Lo siento, solo hablo francés.) Vous pouvez me demander, "
     "par exemple : « Comment devenir assistant médical ? »",
 }
+# Languages the classifier was trained on besides French (data/nlu/voices.yml): their messages
+# go to it, after a word that the service speaks French.
+UNDERSTOOD_LANGUAGES = ("en",)
+FRENCH_ONLY_NOTICE = "Je réponds en français. (Sorry, I only speak French.)"
 UNAVAILABLE_REPLY = (
     "Je ne peux pas vous répondre pour le moment : un de mes services est momentanément "
     "indisponible. Réessayez dans quelques instants, votre conversation est conservée."
@@ -211,6 +215,8 @@ class CheckedMessage:
 
     text: str
     refusal: Optional[str] = None
+    # Said before the answer: an English message is answered, in French, after this.
+    notice: Optional[str] = None
 
 
 def clean_text(raw: str) -> str:
@@ -261,6 +267,9 @@ def check_message(raw: object) -> CheckedMessage:
         # Emoji, punctuation or symbols only: nothing NLU could read.
         return CheckedMessage("", NO_WORDS_REPLY)
     language = foreign_language(text)
+    if language in UNDERSTOOD_LANGUAGES:
+        # The classifier has learnt English questions: answered (in French) when understood.
+        return CheckedMessage(text, notice=FRENCH_ONLY_NOTICE)
     if language:
         return CheckedMessage("", FOREIGN_REPLY[language])
     return CheckedMessage(text)

@@ -40,7 +40,7 @@ REFUSALS = {
     "10 000 characters": "trop long",
     "1 000 000 characters": "trop long",
     "emoji only": "que du texte",
-    "english": "qu’en français",
+    "english": "en français",
     "spanish": "qu’en français",
 }
 
@@ -171,3 +171,10 @@ def test_message_texts_stay_out_of_the_logs(stack: RasaStack) -> None:
 def test_api_needs_the_token(stack: RasaStack) -> None:
     response = requests.get(f"{stack.url}/conversations/{sender()}/tracker", timeout=10)
     assert response.status_code == 401
+
+
+def test_an_english_question_is_answered_in_french_after_a_word_on_the_language(stack: RasaStack) -> None:
+    messages = stack.say(sender(), "How much does the medical assistant training cost?")
+    assert "Sorry, I only speak French" in messages[0]["text"]
+    answer = texts(messages[1:]).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Coût" in answer and "€" in answer, answer

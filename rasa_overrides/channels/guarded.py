@@ -117,6 +117,9 @@ async def handle_turn(
         # Refused before NLU: nothing is written to the tracker store.
         await output.send_text_message(sender_id, refusal)
         return None
+    if checked.notice:
+        await output.send_text_message(sender_id, checked.notice)
+    before = replies_sent()
     try:
         with channel_turn():
             await on_new_message(UserMessage(checked.text, output, sender_id, input_channel=input_channel, metadata=metadata))
@@ -131,7 +134,7 @@ async def handle_turn(
         logger.exception("Rasa failed on a message of conversation %s", sender_id)
         await output.send_text_message(sender_id, NO_ANSWER_REPLY)
         return None
-    if replies_sent() == 0 and not checked.text.startswith(SILENT_COMMANDS):
+    if replies_sent() == before and not checked.text.startswith(SILENT_COMMANDS):
         # Silent although recorded (the action server failed after one of the turn's actions ran, or answered an error).
         reply = NO_ANSWER_REPLY if await action_server_up() else UNAVAILABLE_REPLY
         await output.send_text_message(sender_id, reply)
