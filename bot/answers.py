@@ -346,6 +346,8 @@ class _Writer:
         buttons = others[:3] + self.topic_buttons(topic.followups)
         if lead_fact is None:
             lead = facet.lead or topic.lead
+            if lead and facet.lead and facet.yes_no and self.yes_no:
+                lead = f"{facet.yes_no}{' :' if facet.yes_no == 'Pas forcément' else ','} {lower_first(lead)}"
             # Without a lead, the facts are sentences of their own, not a list.
             body = self.bullets(shown) if lead else [self.say(f) for f in shown[:MAX_BULLETS]]
             return self.reply([lead] + body, shown[:MAX_BULLETS], buttons, topic.id, facet.id)

@@ -39,6 +39,7 @@ from bot.answers import (
 )
 from bot.cues import Words, match_length, words
 from bot.knowledge import KnowledgeBase, Topic
+from bot.ranker import Measure, measure_asked, measures_of, states
 from bot.vocabulary import normalize
 
 # A short message opening like this continues the previous question.
@@ -74,9 +75,11 @@ def has_own_subject(kb: KnowledgeBase, text: str, last_route: Optional[str] = No
     """A question that names its own subject (the job, or a topic's word) and points back to nothing:
     « quel est le salaire ? » after the alternance asks the job's pay, not the apprentice's."""
     normalized = normalize(text)
+    if _THE_JOB.search(normalized):
+        return True  # « et un assistant médical diplômé, il gagne combien ? »: the pronoun is the job
     if refers_back(normalized) or _CONTINUATION.match(normalized) or names_the_last_route(kb, normalized, last_route):
         return False
-    return bool(_THE_JOB.search(normalized)) or named_topic(kb, text) is not None
+    return named_topic(kb, text) is not None
 
 
 _POSSESSIVE = re.compile(r"\b(ses|son|sa|leur|leurs|il|elle|ils|elles)\b")
@@ -92,6 +95,8 @@ _SOURCE_QUESTION = re.compile(
 MAX_ELLIPTIC_WORDS = 12
 # A message this short is a fragment of the last question ("chez les généralistes ?").
 FRAGMENT_WORDS = 4
+# « ça dure combien ? », « et ça coûte combien ? »: a figure asked of the last answer, nothing else named.
+FIGURE_FRAGMENT_WORDS = 5
 # Questions about which a named financing scheme is the subject. The schemes whose names are
 # also common words ("ma région", "un employeur") are the subject only of these; the others
 # (CPF, France Travail, Transitions Pro, VAE) of any question that does not name a fact of
@@ -283,7 +288,19 @@ def _resolve(
         return ask("ask_financing", scheme=scheme)
     if term and intent != "ask_definition" and (continuation or intent in ("ask_training_paths", "ask_technology_impact")) and short:
         return ask("ask_definition", term=term)
-    # 4. The topic of the question.
+    # 4. The topic of the question. A figure asked of the last answer's facet (« ça dure combien ? »
+    # after the CQP): the fact of that facet that states it.
+    if (
+        not named
+        and short
+        and not (last.route or last.scheme)
+        and (continuation or refers_back(normalized))
+        and not has_own_subject(kb, text, last.route)
+        and len(normalized.split()) <= FIGURE_FRAGMENT_WORDS
+    ):
+        stated = _fact_stating(kb, last, measure_asked(text))
+        if stated is not None:
+            return replace(ask(last.topic or intent, facet=None), lead=stated)
     if not named:
         topic = _topic_in_context(kb, intent, question, short, continuation, bool(_POSSESSIVE.search(normalized)), last)
         if topic is not None:
@@ -297,7 +314,7 @@ def _resolve(
             return found
         if continuation and named_topic(kb, text):
             return _follow_up(kb, intent, text, question, None, None, None, last, ask)
-        if last.route and intent not in ROUTE_INTENTS and short and refers_back(normalized):
+        if last.route and intent not in ROUTE_INTENTS and short and refers_back(normalized) and not _THE_JOB.search(normalized):
             # "on bosse où avec ça ?" after the ARM diploma: the facet of the topic about that route.
             facet_of_route = _facet_about_route(kb, intent, last.route)
             if facet_of_route:
@@ -367,6 +384,15 @@ def _topic_in_context(
     if continuation and not own and not any(match_length(t.cues, question) or _inside(t, question) for t in kb.topics.values()):
         return last.topic
     return None
+
+
+def _fact_stating(kb: KnowledgeBase, last: Context, measure: Optional[Measure]) -> Optional[str]:
+    """The text of the first fact of the last answer's facet that states ``measure``, if any."""
+    topic = kb.topics.get(last.topic or "")
+    if measure is None or topic is None or not last.facet:
+        return None
+    facet = next((f for f in topic.facets if f.id == last.facet), None)
+    return next((fact.text for fact in (facet.facts if facet else ()) if states(measures_of(fact.text), measure)), None)
 
 
 def _last_subject(kb: KnowledgeBase, intent: str, question: Words, last: Context, ask: Ask) -> Optional[Question]:

@@ -188,6 +188,8 @@ class Facet(_Model):
     label: Text  # its button
     lead: Text = ""  # an opening sentence, no fact in it
     cues: Tuple[Text, ...] = ()
+    # Said first when its lead opens the answer to a yes/no question (« on est payé en alternance ? »).
+    yes_no: Optional[Literal["Oui", "Non", "Pas forcément"]] = None
     facts: List[Fact] = Field(..., min_items=1)
 
 

@@ -18,9 +18,11 @@ from bot.vocabulary import normalize
 
 # The assistant médical named: the question is about it, whatever other job is named beside.
 _THE_JOB = re.compile(r"\b(assistant(e|s|es)? medica(l|le|ux|les)|ce metier|ce job|ce poste|ce travail)\b")
-# Who is asking: « je suis aide-soignante », « infirmière depuis 10 ans », « en tant que secrétaire ».
+# Who is asking: « je suis aide-soignante », « infirmière depuis 10 ans », « en tant que secrétaire »
+# (« diplômée », not the noun of « quel diplôme pour être secrétaire ? »).
 _WHO_ASKS = re.compile(
-    r"\b(je suis|j suis|jsuis|moi|en tant qu|depuis|diplomee?s?|j ai (mon|le|un) (de|diplome)|j exerce|je travaille|je bosse|ici)\b"
+    r"\b(je suis|j suis|jsuis|moi|en tant qu|depuis|diplomees?|(suis|etant|deja) diplomes?|j ai (mon|le|un) (de|diplome)|j exerce|"
+    r"je travaille|je bosse|ici)\b"
 )
 
 

@@ -56,8 +56,12 @@ _ASKED_ALONE: Tuple[Tuple[Measure, str], ...] = (
         r"payant|reste a charge|de ma poche|de sa poche|montant (max|maximum|du|de la|des))\b",
     ),
     ("duration", r"\b(duree|combien de temps|ca dure|dure combien|delai|anciennete)\b"),
-    ("date", r"\bquand\b"),
 )
+
+
+def _without_filler(normalized: str) -> str:
+    """« combien il y a d'assistants », « combien y a-t-il d'heures »: « combien d'assistants »."""
+    return re.sub(r"\bcombien (est ce qu )?(il )?y (en )?a (t il )?(de|d) ", r"combien \5 ", normalized)
 
 
 def measure_asked(text: str) -> Optional[Measure]:
@@ -66,6 +70,7 @@ def measure_asked(text: str) -> Optional[Measure]:
     normalized = re.sub(
         r"\b(par|chaque|tous les|toutes les) (an|annee|mois|semaine|heure|jour)s?\b", " ", normalize(text).replace("€", " € ")
     )
+    normalized = _without_filler(normalized)
     found = _HOW_MANY.search(normalized)
     if found is not None:
         after = normalized[found.end() :]
@@ -175,6 +180,7 @@ SUBJECT_WEIGHT = 2.0  # the route, scheme or term the question names
 OWN_MEASURE_WEIGHT = 1.5  # a route's own duration or cost, asked « combien de temps / combien »
 NUMBER_WEIGHT = 2.0  # a number the question names (« d'ici 2029 ») picks the fact that states it
 PRIOR_WEIGHT = 0.5  # the topic the NLU gave
+PHRASE_WEIGHT, PHRASE_WORDS = 0.5, 3  # a cue of three words or more said as it is
 # Words that say nothing about which fact is meant.
 _LIGHT = frozenset(
     "a au aux c ca ce cela d de des du en est et il ils elle elles l la le les on ou par pour qu que quel quelle quels quelles qui quoi "
@@ -270,7 +276,7 @@ def rank(
     its cues count more), the subject and the numbers the question names, and the NLU's topic
     as a prior. Facts that share nothing with the question are left out."""
     entries, weight, name_words = _index(kb)
-    question_words = words(text, kb.words)
+    question_words = words(_without_filler(normalize(text)), kb.words)
     # The words that name the NLU's topic (« salaire ») choose none of its facts: the prior does.
     topic = kb.topics.get(intent)
     naming = {w for cue in (topic.cues if topic is not None else ()) for w in _content(cue.split())}
@@ -290,6 +296,10 @@ def rank(
         # The words of its cues the question names and its text does not say (« objectif »).
         cue_words = {w for cue in entry.cues if match_length([cue], question_words) for w in _content(cue.split())}
         cues = sum(weight.get(w, 0.0) for w in (cue_words & every_word) - said)
+        # A cue phrase the question says word for word (« combien d'assistants »), light words and all.
+        phrase = (
+            PHRASE_WEIGHT if any(len(cue.split()) >= PHRASE_WORDS and match_length([cue], question_words) for cue in entry.cues) else 0.0
+        )
         subject = 0.0
         if where.route is not None:
             own = kb.routes[where.route]
@@ -301,8 +311,9 @@ def rank(
         elif where.term is not None:
             subject = SUBJECT_WEIGHT if where.term == term else 0.0
         numbers = NUMBER_WEIGHT * len(_numbers(text) & _numbers(where.text))
-        if not (shared or cues or numbers or (subject and measure is not None)):
+        # A figure asked of the NLU's topic: its facts that state it are candidates, whatever the words.
+        if not (shared or cues or numbers or (measure is not None and (subject or where.topic == intent))):
             continue
-        score = shared + CUE_WEIGHT * cues + subject + numbers + (PRIOR_WEIGHT if where.topic == intent else 0.0)
+        score = shared + CUE_WEIGHT * cues + phrase + subject + numbers + (PRIOR_WEIGHT if where.topic == intent else 0.0)
         ranked.append(replace(where, score=score, evidence=len(asked & (said | cue_words))))
     return sorted(ranked, key=lambda c: -c.score)

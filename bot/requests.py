@@ -40,3 +40,18 @@ def asks_for_advice_not_a_person(text: str) -> bool:
     """Whether ``text`` asks to be advised (the verb) without asking for a person."""
     plain = normalize(text)
     return bool(_ADVICE_VERB.search(plain)) and not _PERSON.search(plain)
+
+
+# « où je peux faire la formation ? », « c'est quoi les formations ? »: a question about the trainings,
+# which the classifier may take for a request for advice because of the words « formation » or « je veux ».
+_ABOUT_TRAININGS = re.compile(
+    r"\b(ou (je peux|peut on|on peut|puis je|faire|suivre|trouver|se former|me former|la faire|passer)|c est quoi les|"
+    r"quelles sont les|quels sont les|ca existe|existe t il|y a t il)\b"
+)
+_ADVICE_WORDS = re.compile(r"\b(conseill|recommand|orient|guid|aide[rz]? moi|pour moi|mon cas|ma situation|mon profil)\w*")
+
+
+def asks_about_trainings_not_advice(text: str) -> bool:
+    """Whether ``text`` asks where or what the trainings are, without asking to be advised."""
+    plain = normalize(text)
+    return bool(_ABOUT_TRAININGS.search(plain)) and not _ADVICE_WORDS.search(plain)

@@ -24,6 +24,7 @@ from bot.answers import (
 from bot.context import Context, resolve
 from bot.cues import is_yes_no_question
 from bot.knowledge import KnowledgeBase
+from bot.ranker import measure_asked
 from bot.typography import french
 from launch.heldout import load_heldout
 
@@ -532,3 +533,48 @@ def test_a_continuation_naming_a_fact_of_another_topic_goes_to_that_fact(kb: Kno
     last = Context("ask_definition", term="teleconsultation")
     question = resolve(kb, "ask_curriculum", "et les comptes rendus ?", [], None, None, None, last)
     assert "comptes rendus" in plain(compose(kb, question, TODAY).text)
+
+
+@pytest.mark.parametrize(
+    "text, measure",
+    [
+        ("combien d'heures dure le CQP ?", "hours"),
+        ("c'est payé combien, une assistante médicale ?", "euros"),
+        ("le cpf est crédité de combien par an ?", "euros"),
+        ("combien il y a d'assistants médicaux en France ?", "people"),
+        ("ça dure combien ?", "duration"),
+        ("quel pourcentage du SMIC pour un apprenti ?", "percent"),
+        ("depuis quand le diplôme d'ARM est obligatoire ?", "date"),
+        ("jusqu'à quel âge peut-on être apprenti ?", "age"),
+        ("et quand il aura 19 ans ?", None),
+        ("les prix changent selon les régions ?", None),
+    ],
+)
+def test_what_a_question_measures(text: str, measure: str) -> None:
+    assert measure_asked(text) == measure
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        ("ask_duration", "le CQP c'est combien d'heures ?", "279 heures"),
+        ("ask_job_outlook", "bonjour je voudrais savoir combien il y a d assistants médicaux en france", "7 240"),
+        ("ask_cost", "le cpf c'est crédité de combien par an ?", "500 € par an"),
+    ],
+)
+def test_a_figure_asked_leads_the_answer(kb: KnowledgeBase, intent: str, text: str, expected: str) -> None:
+    answer = ask(kb, intent, text)
+    assert expected in " ".join(answer.split("\n")[:2]), answer
+
+
+def test_a_figure_asked_of_the_last_facet_comes_from_it(kb: KnowledgeBase) -> None:
+    """« ça dure combien ? » after the CQP: its 279 hours, not the table of the routes."""
+    question = resolve(kb, "ask_duration", "ça dure combien ?", [], None, None, None, Context("ask_certification", facet="cqp"))
+    assert "279 heures" in plain(compose(kb, question, TODAY).text).split("\n")[0]
+
+
+def test_the_job_named_is_the_subject_whatever_the_pronoun(kb: KnowledgeBase) -> None:
+    question = resolve(
+        kb, "ask_salary", "Et un assistant médical diplômé, il gagne combien par mois ?", [], None, None, None, AFTER_ALTERNANCE
+    )
+    assert question.route is None and "1 801" in plain(compose(kb, question, TODAY).text)

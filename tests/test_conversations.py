@@ -63,6 +63,28 @@ KNOWN_MISSES: Dict[str, Dict[tuple, str]] = {
         ): "advice asked with a budget starts the interview (asks the age) instead of naming routes at once",
         ("45-year-old man too old for apprenticeship", 2): "« alors je fais comment ? » after a refusal is read as a request for help",
     },
+    "heldout_c": {
+        (
+            "Questions fermées oui/non: titre « numérique », tension, clinique, piqûres, recrutement",
+            3,
+        ): "« il peut travailler en clinique ? » after the missions stays in the missions: the classifier's topic is kept",
+        (
+            "Où se former: organismes habilités, à distance (les sources ne disent rien), ARM via Intercariforef, Onisep",
+            4,
+        ): "« y a une fiche onisep sur le métier ? » right after the ARM diploma keeps the ARM as its subject",
+        (
+            "Parent pour sa fille en 3e: voie, gratuité, durée, exercer après, âge de l'apprentissage",
+            1,
+        ): "advice asked for someone else starts the interview, whose questions address the visitor",
+        (
+            "Parent pour sa fille en 3e: voie, gratuité, durée, exercer après, âge de l'apprentissage",
+            4,
+        ): "asked inside the interview started for the daughter (see turn 1)",
+        (
+            "Parent pour sa fille en 3e: voie, gratuité, durée, exercer après, âge de l'apprentissage",
+            5,
+        ): "asked inside the interview started for the daughter (see turn 1)",
+    },
 }
 
 

@@ -52,3 +52,8 @@ def test_the_answer_gives_the_link_and_the_page(kb: KnowledgeBase, neighbour: st
     else:
         assert "conseiller" in reply.text
     assert len(reply.text) <= MAX_ANSWER_CHARS, len(reply.text)
+
+
+def test_the_noun_diplome_does_not_say_who_asks(kb: KnowledgeBase) -> None:
+    neighbour = neighbour_asked_about(kb, "quel diplôme pour être secrétaire médicale ?")
+    assert neighbour is not None and neighbour.id == "secretaire_medical"

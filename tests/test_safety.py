@@ -82,3 +82,15 @@ def test_avc_typed_for_avec_is_no_stroke(text: str) -> None:
 @pytest.mark.parametrize("text", ["mon père fait un AVC", "je crois que ma mère a un avc", "avc que faire"])
 def test_a_stroke_is_still_one(text: str) -> None:
     assert is_personal_health_question(text)
+
+
+def test_a_question_about_the_trainings_is_not_a_request_for_advice() -> None:
+    from bot.requests import asks_about_trainings_not_advice
+    from launch.heldout import fresh_sets, load_heldout
+
+    labelled = [(intent, text) for intent, text, _ in load_heldout()]
+    labelled += [(m["intent"], m["text"]) for _, messages in fresh_sets() for m in messages]
+    assert not [text for intent, text in labelled if intent == "request_pathway" and asks_about_trainings_not_advice(text)]
+    assert asks_about_trainings_not_advice("où je peux faire la formation près de chez moi ?")
+    assert asks_about_trainings_not_advice("je veux me réorienter en assistante médicale. C'est quoi les formations?")
+    assert not asks_about_trainings_not_advice("où je peux faire la formation ? conseillez-moi selon mon profil")
