@@ -21,15 +21,16 @@ def remember_profile(dispatcher: CollectingDispatcher, tracker: Tracker) -> List
     kb = knowledge_base()
     text = tracker.latest_message.get("text") or ""
     updates = {slot: value for slot, value in read_answer(text, None).items() if checked(kb, slot, value) is not None}
+    events: List[EventType] = [SlotSet(slot, value) for slot, value in updates.items()]
     if tracker.get_slot("recommendation_given") and updates:
         note = correction_note(kb, updates, tracker.slots, None)
         if note:
             dispatcher.utter_message(text=note)
         profile = profile_of({**tracker.slots, **updates})
         send(dispatcher, format_recommendation(profile, recommend(profile, kb), kb))
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+        return events
     send(dispatcher, message("offer_interview"))
-    return [SlotSet(slot, value) for slot, value in updates.items()]
+    return events
 
 
 def offered_the_interview(tracker: Tracker) -> bool:

@@ -10,6 +10,7 @@ ends with its source line, and its ``custom`` payload carries the sources' links
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -95,8 +96,14 @@ def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Op
 # How much better than the fact an answer leads with the best ranked fact must be to lead
 # instead: a little within the topic the NLU gave, more to leave it for another.
 SAME_TOPIC_MARGIN = 0.5
-_SETTLED = re.compile(r"(Oui|Non|Pas forcément)\b")
 OTHER_TOPIC_MARGIN = 3.0
+_SETTLED = re.compile(r"(Oui|Non|Pas forcément)\b")
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _opening(fact_text: str) -> str:
+    """The start of a fact's text, normalized: enough to find it in an answer."""
+    return normalize(fact_text)[:60]
 
 
 def _led_by_the_best_fact(kb: KnowledgeBase, question: Question, reply: Reply, today: dt.date, situation: Optional[str]) -> Reply:
@@ -113,12 +120,12 @@ def _led_by_the_best_fact(kb: KnowledgeBase, question: Question, reply: Reply, t
         return reply
     top = "\n".join(reply.text.split("\n")[:2])
     said = normalize(top)
-    scored = [c.score for c in ranked if normalize(c.text)[:60] in said]
+    scored = [c.score for c in ranked if _opening(c.text) in said]
     if measure is not None and not states(measures_of(top), measure):
         leading = float("-inf")
     elif scored:
         leading = max(scored)
-    elif any(normalize(text)[:60] in said for text in fact_texts(kb)):
+    elif any(_opening(text) in said for text in fact_texts(kb)):
         leading = 0.0  # a fact the question shares nothing with
     else:
         return reply  # a composed answer (« Non. La formation continue coûte… »): it stands
@@ -255,6 +262,11 @@ _PAID_WORDS = ("payant", "payante", "payer", "paie", "paye", "payent", "paient",
 _FREE_WORDS = ("gratuit", "gratuite", "gratis", "sans frais", "rien a payer")
 
 
+def _settled(word: str, said: str) -> str:
+    """« Oui, … », « Non, … » or « Pas forcément : … » before an answer to a yes/no question."""
+    return f"{word}{' :' if word == 'Pas forcément' else ','} {lower_first(said)}"
+
+
 class _Writer:
     """Writes one answer: picks what leads, what follows, the buttons and the sources."""
 
@@ -334,10 +346,7 @@ class _Writer:
             said = f"{opening} {said}"
         said = sentence(said)
         yes_no = fact.yes_no_on(self.today)
-        if yes_no and self.yes_no:
-            joiner = " : " if yes_no == "Pas forcément" else ", "
-            return f"{yes_no}{joiner}{lower_first(said)}"
-        return said
+        return _settled(yes_no, said) if yes_no and self.yes_no else said
 
     def topic(self, topic: Topic) -> Reply:
         facet, lead_fact = self.pick(topic)
@@ -347,7 +356,7 @@ class _Writer:
         if lead_fact is None:
             lead = facet.lead or topic.lead
             if lead and facet.lead and facet.yes_no and self.yes_no:
-                lead = f"{facet.yes_no}{' :' if facet.yes_no == 'Pas forcément' else ','} {lower_first(lead)}"
+                lead = _settled(facet.yes_no, lead)
             # Without a lead, the facts are sentences of their own, not a list.
             body = self.bullets(shown) if lead else [self.say(f) for f in shown[:MAX_BULLETS]]
             return self.reply([lead] + body, shown[:MAX_BULLETS], buttons, topic.id, facet.id)
@@ -495,7 +504,7 @@ class _Writer:
             said = sentence(text)
         yes_no = fact.yes_no_on(self.today)
         if yes_no and self.yes_no:
-            said = f"{yes_no}{' :' if yes_no == 'Pas forcément' else ','} {lower_first(said)}"
+            said = _settled(yes_no, said)
         rest = [f"Durée : {route.duration.text} ;", f"Coût : {route.cost.text} ;"]
         cited: List[object] = [fact, route.duration, route.cost]
         if fact is not route.entry:

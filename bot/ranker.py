@@ -1,11 +1,11 @@
-"""What a « combien » asks for, and which facts of the knowledge base can say it.
+"""Every fact of the knowledge base ranked for a question, and what a « combien » asks for.
 
 « Combien » alone decides nothing: « combien d'heures ? » asks for hours, « y en a combien en
-France ? » for people, « c'est crédité de combien ? » for euros. A question is read once into
-the measure it asks for (``measure_asked``); a fact carries the measures its figures state
-(``measures_of``). ``rank`` scores every fact that states the measure asked by the words it
-shares with the question, its cues and the NLU's topic, so that the answer leads with the
-figure that was asked for rather than with the figures of the topic the NLU guessed.
+France ? » for people, « c'est crédité de combien ? » for euros. A question is read into the
+measure it asks for (``measure_asked``); a fact carries the measures its figures state
+(``measures_of``). ``rank`` scores every fact (those that state the measure asked, when one is)
+by the rare words it shares with the question, its cues, the subject and numbers named and the
+NLU's topic, so that the answer leads with the fact asked for (bot/answers.py decides when).
 """
 
 from __future__ import annotations
