@@ -10,6 +10,7 @@ the context in bot/context.py.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -25,7 +26,8 @@ from bot.neighbours import neighbour_asked_about
 
 def _question(tracker: Tracker) -> Question:
     schemes = distinct_entities(tracker, "financing")
-    return resolve(
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 1.0)
+    question = resolve(
         knowledge_base(),
         intent=latest_intent(tracker),
         text=tracker.latest_message.get("text") or "",
@@ -42,6 +44,7 @@ def _question(tracker: Tracker) -> Question:
             facet=tracker.get_slot("last_facet"),
         ),
     )
+    return replace(question, confidence=confidence)
 
 
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Question) -> List[Dict[Text, Any]]:

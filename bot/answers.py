@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from bot.cues import is_yes_no_question, match_length, words
 from bot.french import capitalize, lower_first, of, sentence, to
 from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Neighbour, Range, Term, Topic, TrainingRoute
-from bot.ranker import fact_texts, measure_asked, measures_of, rank, states
+from bot.ranker import Candidate, fact_texts, measure_asked, measures_of, rank, states
 from bot.reply import Button, Reply
 from bot.vocabulary import normalize
 
@@ -68,6 +68,7 @@ class Question:
     asked: str = ""  # the topic the words ask about, for « … en général » when the answer is inherited
     lead: str = ""  # the text of the fact to lead with, as the ranker chose it (bot/ranker.py)
     routes: Tuple[str, ...] = ()  # the routes the message names (several: a comparison)
+    confidence: float = 1.0  # the NLU's confidence in ``intent``
 
 
 def answer(
@@ -97,6 +98,11 @@ def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Op
 # instead: a little within the topic the NLU gave, more to leave it for another.
 SAME_TOPIC_MARGIN = 0.5
 OTHER_TOPIC_MARGIN = 3.0
+# An asked question this near (bot/ranker.py) takes the answer to another topic than the NLU's.
+ASKED_SURE = 0.6
+# Below this confidence of the NLU, a fact of another topic that the ranker clearly prefers, but
+# not surely, is offered beside the NLU's topic: the visitor says which one was meant.
+UNSURE = 0.75
 _SETTLED = re.compile(r"(Oui|Non|Pas forcément)\b")
 
 
@@ -133,13 +139,53 @@ def _led_by_the_best_fact(kb: KnowledgeBase, question: Question, reply: Reply, t
     other_topic = best.topic != question.intent
     if best.score < leading + (OTHER_TOPIC_MARGIN if other_topic else SAME_TOPIC_MARGIN):
         return reply
-    if other_topic and measure is None:
-        return reply  # without a figure asked, the NLU's topic stands: the ranker picks its lead
+    if other_topic and measure is None and best.asked < ASKED_SURE:
+        if question.confidence < UNSURE and best.asked > 0:
+            return _which_one(kb, question, reply, best)
+        return reply  # without a figure asked or a near asked question, the NLU's topic stands
     better = Question(best.topic, best.route, best.term, best.scheme, None, question.text, lead=best.text)
     again = _compose(kb, better, today, situation)
     if measure is not None and not states(measures_of("\n".join(again.text.split("\n")[:2])), measure):
         return reply
     return again
+
+
+def _which_one(kb: KnowledgeBase, question: Question, reply: Reply, best: Candidate) -> Reply:
+    """Two readings of the question, the NLU's topic and the ranker's fact, as buttons."""
+    facet = (reply.custom or {}).get("facet") or ""
+    ours = _facet_button(kb, question.intent, facet) or Button.for_intent(
+        kb.topic_labels.get(question.intent, "Ma première idée"), question.intent
+    )
+    theirs = _button_for(kb, best)
+    if theirs is None or theirs.title == ours.title:
+        return reply
+    text = "Je veux être sûr de bien vous répondre : votre question porte-t-elle sur l'un de ces points ?"
+    return Reply(text=text, buttons=(theirs, ours), custom={"type": "which_one", "topic": question.intent, "facet": ""})
+
+
+def _button_for(kb: KnowledgeBase, candidate: Candidate) -> Optional[Button]:
+    """The button that asks for a ranked fact's place: its route, scheme, term or facet."""
+    if candidate.route in kb.routes:
+        route = kb.routes[candidate.route]
+        return Button.for_intent(
+            f"{kb.topic_labels.get(candidate.topic, 'La voie')} ({route.short_name})", candidate.topic, formation_type=route.id
+        )
+    if candidate.scheme in kb.financing:
+        return Button.for_intent(capitalize(kb.financing[candidate.scheme].short), "ask_financing", financing=candidate.scheme)
+    if candidate.term in kb.terms:
+        return Button.for_intent(capitalize(kb.terms[candidate.term].short), "ask_definition", term=candidate.term)
+    return _facet_button(kb, candidate.topic, candidate.facet or "")
+
+
+def _facet_button(kb: KnowledgeBase, intent: str, facet_id: str) -> Optional[Button]:
+    """« Le programme : les matières »: a facet named with its topic, for a choice between topics."""
+    topic = kb.topics.get(intent)
+    if topic is None:
+        return None
+    facet = next((f for f in topic.facets if f.id == facet_id), None)
+    if facet is None:
+        return None
+    return Button.for_intent(f"{kb.topic_labels.get(intent, topic.title)} : {lower_first(facet.label)}", intent, facet=facet.id)
 
 
 def _said_in_context(kb: KnowledgeBase, question: Question, reply: Reply) -> Reply:
@@ -275,6 +321,10 @@ class _Writer:
         self.words = words(question.text, kb.words)
         self.yes_no = is_yes_no_question(question.text)
 
+    def ranked_lead(self, facts: Sequence[Fact]) -> Optional[Fact]:
+        """The fact the ranker chose to lead with (bot/ranker.py), if it is one of ``facts``."""
+        return next((f for f in facts if self.question.lead and f.text == self.question.lead), None)
+
     # --- assembling ------------------------------------------------------------------------
     def text(self, lines: Sequence[str], cited: Sequence[object]) -> str:
         text = "\n".join(line for line in lines if line)
@@ -340,8 +390,8 @@ class _Writer:
         ("accueille les patients ;") completes its facet's lead ("Côté administratif, il :")."""
         said = self.say(fact).rstrip(" ;")
         if facet is not None and facet.lead.endswith(":") and said[:1].islower():
-            opening = facet.lead[:-1].rstrip()
-            if opening.endswith(" de"):  # "il s'occupe de" + "le suivi" -> "il s'occupe du suivi"
+            opening = facet.lead[:-1].rstrip() if facet.lead_continues else facet.lead
+            if facet.lead_continues and opening.endswith(" de"):  # "il s'occupe de" + "le suivi" -> "il s'occupe du suivi"
                 opening, said = opening[:-3], of(said)
             said = f"{opening} {said}"
         said = sentence(said)
@@ -548,7 +598,7 @@ class _Writer:
 
     def scheme(self, option: FinancingOption, situation: Optional[str]) -> Reply:
         # The detail the question asks about comes right after the summary (its pronouns need it).
-        lead = cued(option.details, self.words)
+        lead = self.ranked_lead(option.details) or cued(option.details, self.words)
         details = ([lead] if lead else []) + [d for d in option.details if d is not lead]
         details = details[:3]
         lines = [sentence(f"{capitalize(option.the)} : {self.say(option.summary)}")] + [self.say(d) for d in details]
@@ -590,7 +640,7 @@ class _Writer:
             buttons = [Button.for_intent(capitalize(t.short), "ask_definition", term=t.id) for t in terms]
             return self.reply(lines, [], buttons, "ask_definition")
         chosen = term
-        lead = cued(chosen.details, self.words)
+        lead = self.ranked_lead(chosen.details) or cued(chosen.details, self.words)
         details = (([lead] if lead else []) + [d for d in chosen.details if d is not lead])[:2]
         lines = [f"{chosen.label} : {self.say(chosen.definition)}"] + [self.say(d) for d in details]
         related = [t for t in terms if t.id != chosen.id][:3]

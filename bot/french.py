@@ -13,7 +13,7 @@ def capitalize(text: str) -> str:
 def lower_first(text: str) -> str:
     """First letter lower-case unless the first word is an acronym ("CPF", "ARM")."""
     first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[:2].isupper():
+    if len(first) > 1 and first[:2].isalpha() and first[:2].isupper():
         return text
     return text[:1].lower() + text[1:]
 

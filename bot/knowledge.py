@@ -71,6 +71,9 @@ class Fact(_Model):
     # Words of a question that make this fact the answer's lead; `yes_no` is then said first
     # to a yes/no question; an `asked_only` fact is shown only when its cues are asked about.
     cues: Tuple[Text, ...] = ()
+    # Whole questions a visitor asks that this fact answers, in visitors' words (written from
+    # the fact by someone who never read the test tables): the ranker's nearest neighbours.
+    asked: Tuple[Text, ...] = ()
     yes_no: Optional[Literal["Oui", "Non", "Pas forcément"]] = None
     asked_only: StrictBool = False
     effective: Optional[dt.date] = None
@@ -187,6 +190,10 @@ class Facet(_Model):
     id: Text
     label: Text  # its button
     lead: Text = ""  # an opening sentence, no fact in it
+    # The lead is the start of a sentence each of its list entries completes (« il s'occupe de : »):
+    # one entry said first reads « il s'occupe de l'accueil ». Otherwise the lead keeps its colon
+    # (« Côté humain, ce qui compte le plus : l'empathie… »).
+    lead_continues: StrictBool = False
     cues: Tuple[Text, ...] = ()
     # Said first when its lead opens the answer to a yes/no question (« on est payé en alternance ? »).
     yes_no: Optional[Literal["Oui", "Non", "Pas forcément"]] = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, Iterator, List, Literal, Optional, Sequence, Tuple
 
 from bot.cues import match_length, words
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import Fact, KnowledgeBase
 from bot.vocabulary import normalize
 
 Measure = Literal["hours", "duration", "euros", "people", "percent", "date", "age"]
@@ -159,7 +159,8 @@ class Candidate:
     route: Optional[str] = None
     scheme: Optional[str] = None
     term: Optional[str] = None
-    evidence: int = 0  # how many of the question's content words it names (text or cues)
+    evidence: int = 0  # how many of the question's content words it names (text, cues or asked)
+    asked: float = 0.0  # how near the question is to the nearest of the fact's asked questions (0 to 1)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class _Entry:
     states: FrozenSet[Measure]
     # A route's duration or cost: the answer to « combien de temps / combien » about that route.
     own_measure: Optional[Measure] = None
+    asked: Tuple[FrozenSet[str], ...] = ()  # the content words of each of the fact's asked questions
 
 
 # Weights of the ranking (bench/choices.md says how they were chosen). A word of the question
@@ -181,6 +183,10 @@ OWN_MEASURE_WEIGHT = 1.5  # a route's own duration or cost, asked « combien de 
 NUMBER_WEIGHT = 2.0  # a number the question names (« d'ici 2029 ») picks the fact that states it
 PRIOR_WEIGHT = 0.5  # the topic the NLU gave
 PHRASE_WEIGHT, PHRASE_WORDS = 0.5, 3  # a cue of three words or more said as it is
+# The question's nearness to a fact's nearest asked question (idf-weighted cosine of their content
+# words, 0 to 1): what carries a meaning the fact's own words do not (« c utile les stages ? »).
+# Below ASKED_FLOOR, two questions share a word or two by chance.
+ASKED_WEIGHT, ASKED_FLOOR = 8.0, 0.45
 # Words that say nothing about which fact is meant.
 _LIGHT = frozenset(
     "a au aux c ca ce cela d de des du en est et il ils elle elles l la le les on ou par pour qu que quel quelle quels quelles qui quoi "
@@ -216,25 +222,33 @@ def _numbers(text: str) -> FrozenSet[str]:
     return frozenset(re.sub(r"[\s\u00a0\u202f]", "", n) for n in re.findall(r"\d[\d\u00a0\u202f ]*\d|\d", text))
 
 
+def _asked(fact: Fact) -> Tuple[FrozenSet[str], ...]:
+    return tuple(words for words in (_content(_question_words(q)) for q in fact.asked) if words)
+
+
+def _question_words(text: str) -> Sequence[str]:
+    return words(_without_filler(normalize(text)))
+
+
 def _facts(kb: KnowledgeBase) -> Iterator[_Entry]:
-    """Every fact of the knowledge base, with its cues and the measures it states."""
+    """Every fact of the knowledge base, with its cues, its asked questions and the measures it states."""
     for topic in kb.topics.values():
         for facet in topic.facets:
             for fact in facet.facts:
-                yield _Entry(Candidate(0, fact.text, topic.id, facet=facet.id), fact.cues, measures_of(fact.text))
+                yield _Entry(Candidate(0, fact.text, topic.id, facet=facet.id), fact.cues, measures_of(fact.text), asked=_asked(fact))
     for route in kb.routes.values():
         duration, cost = route.duration_months.text, route.cost_eur.text
         yield _Entry(Candidate(0, duration, "ask_duration", route=route.id), (), measures_of(duration) | {"duration"}, "duration")
         yield _Entry(Candidate(0, cost, "ask_cost", route=route.id), (), measures_of(cost) | {"euros"}, "euros")
         for fact in (route.summary, route.entry, route.certification, *route.suits, *route.notes):
             about = next(iter(fact.about), "ask_training_paths")
-            yield _Entry(Candidate(0, fact.text, about, route=route.id), fact.cues, measures_of(fact.text))
+            yield _Entry(Candidate(0, fact.text, about, route=route.id), fact.cues, measures_of(fact.text), asked=_asked(fact))
     for option in kb.financing.values():
         for fact in (option.summary, *option.details):
-            yield _Entry(Candidate(0, fact.text, "ask_financing", scheme=option.id), fact.cues, measures_of(fact.text))
+            yield _Entry(Candidate(0, fact.text, "ask_financing", scheme=option.id), fact.cues, measures_of(fact.text), asked=_asked(fact))
     for term in kb.terms.values():
         for fact in (term.definition, *term.details):
-            yield _Entry(Candidate(0, fact.text, "ask_definition", term=term.id), fact.cues, measures_of(fact.text))
+            yield _Entry(Candidate(0, fact.text, "ask_definition", term=term.id), fact.cues, measures_of(fact.text), asked=_asked(fact))
 
 
 _INDEX: Dict[int, Tuple[List[_Entry], Dict[str, float], FrozenSet[str]]] = {}
@@ -248,13 +262,27 @@ def _index(kb: KnowledgeBase) -> Tuple[List[_Entry], Dict[str, float], FrozenSet
         entries = list(_facts(kb))
         counts: Dict[str, int] = {}
         for entry in entries:
-            for word in _fact_words(entry.where.text) | {w for cue in entry.cues for w in _content(cue.split())}:
+            said = _fact_words(entry.where.text) | {w for cue in entry.cues for w in _content(cue.split())}
+            for word in said.union(*entry.asked):
                 counts[word] = counts.get(word, 0) + 1
         names = [n for r in kb.routes.values() for n in (r.name, r.short_name, r.the)]
         names += [n for o in kb.financing.values() for n in (o.name, o.the, o.short)]
         name_words = frozenset(w for n in names for w in _fact_words(n))
         _INDEX[id(kb)] = (entries, {word: math.log(len(entries) / count) for word, count in counts.items()}, name_words)
     return _INDEX[id(kb)]
+
+
+def _cosine(question: FrozenSet[str], asked: FrozenSet[str], weight: Dict[str, float]) -> float:
+    """How near two questions are: the weight of the words they share over the geometric mean of
+    their weights (a word the knowledge base never uses, « cordialement », tells nothing)."""
+    shared = question & asked
+    if not shared:
+        return 0.0
+
+    def mass(words: FrozenSet[str]) -> float:
+        return sum(weight.get(w, 0.0) ** 2 for w in words)
+
+    return mass(shared) / math.sqrt(mass(question) * mass(asked))
 
 
 def fact_texts(kb: KnowledgeBase) -> List[str]:
@@ -280,7 +308,8 @@ def rank(
     # The words that name the NLU's topic (« salaire ») choose none of its facts: the prior does.
     topic = kb.topics.get(intent)
     naming = {w for cue in (topic.cues if topic is not None else ()) for w in _content(cue.split())}
-    every_word = _content(question_words) - naming  # a cue may name a subject on purpose (« sans le CQP »)
+    content = _content(question_words)
+    every_word = content - naming  # a cue may name a subject on purpose (« sans le CQP »)
     asked = every_word - naming - name_words
     named = normalize(text)
     ranked: List[Candidate] = []
@@ -311,9 +340,18 @@ def rank(
         elif where.term is not None:
             subject = SUBJECT_WEIGHT if where.term == term else 0.0
         numbers = NUMBER_WEIGHT * len(_numbers(text) & _numbers(where.text))
+        # Nearness in what is asked of the subject: a route's or scheme's name is its subject
+        # (bounded above), and the NLU's topic's own words say nothing of another topic's facts.
+        ignored = (name_words if route or scheme else frozenset()) | (naming if where.topic != intent else frozenset())
+        nearest = max((_cosine(content - ignored, question - ignored, weight) for question in entry.asked), default=0.0)
+        near = nearest if nearest >= ASKED_FLOOR else 0.0
+        if subject and measure is not None and measure == entry.own_measure:
+            near = 1.0  # « combien de mois, la formation continue ? » is the very question its duration answers
         # A figure asked of the NLU's topic: its facts that state it are candidates, whatever the words.
-        if not (shared or cues or numbers or (measure is not None and (subject or where.topic == intent))):
+        if not (shared or cues or numbers or near or (measure is not None and (subject or where.topic == intent))):
             continue
-        score = shared + CUE_WEIGHT * cues + phrase + subject + numbers + (PRIOR_WEIGHT if where.topic == intent else 0.0)
-        ranked.append(replace(where, score=score, evidence=len(asked & (said | cue_words))))
+        score = (
+            shared + CUE_WEIGHT * cues + phrase + subject + numbers + ASKED_WEIGHT * near + (PRIOR_WEIGHT if where.topic == intent else 0.0)
+        )
+        ranked.append(replace(where, score=score, evidence=len(asked & (said | cue_words)), asked=near))
     return sorted(ranked, key=lambda c: -c.score)
