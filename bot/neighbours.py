@@ -39,3 +39,37 @@ def neighbour_asked_about(kb: KnowledgeBase, text: str) -> Optional[Neighbour]:
         if found > length:
             best, length = neighbour, found
     return best
+
+
+OTHER_JOB_INTENT = "out_of_scope"
+# The questions about facts a neighbouring job has too (pay, studies, duration…); never health,
+# a request for a person or for advice, nor the conversation's own intents.
+_ABOUT_A_JOB = (
+    "ask_training_paths",
+    "ask_cost",
+    "ask_duration",
+    "ask_certification",
+    "ask_curriculum",
+    "ask_skills",
+    "ask_missions",
+    "ask_workplaces",
+    "ask_career_moves",
+    "ask_job_outlook",
+    "ask_salary",
+)
+
+
+# The other job as a point of reference: a comparison, or a move towards it (« on peut devenir
+# infirmière ? »); the question is then about the assistant médical.
+_REFERENCE = re.compile(
+    r"\b(difference|differe\w*|compar\w*|par rapport|plutot qu\w*|mieux|moins|autant|plus \w+ qu\w*|comme (un|une|les)|"
+    r"ou c est|ou bien|au lieu|devenir|evoluer|passer|vers)\b"
+)
+
+
+def asks_about_another_job(kb: KnowledgeBase, text: str, intent: str) -> bool:
+    """Whether a question the NLU read as ``intent`` asks about a neighbouring job's own facts,
+    not about the assistant médical compared with it."""
+    if intent not in _ABOUT_A_JOB or _REFERENCE.search(normalize(text)):
+        return False
+    return neighbour_asked_about(kb, text) is not None

@@ -9,7 +9,7 @@ import pytest
 
 from bot.answers import MAX_ANSWER_CHARS, neighbour_answer
 from bot.knowledge import KnowledgeBase, load_knowledge_base
-from bot.neighbours import neighbour_asked_about
+from bot.neighbours import asks_about_another_job, neighbour_asked_about
 from bot.typography import french
 
 TODAY = dt.date(2026, 12, 5)
@@ -57,3 +57,23 @@ def test_the_answer_gives_the_link_and_the_page(kb: KnowledgeBase, neighbour: st
 def test_the_noun_diplome_does_not_say_who_asks(kb: KnowledgeBase) -> None:
     neighbour = neighbour_asked_about(kb, "quel diplôme pour être secrétaire médicale ?")
     assert neighbour is not None and neighbour.id == "secretaire_medical"
+
+
+@pytest.mark.parametrize(
+    "intent, text, other",
+    [
+        ("ask_salary", "un ambulancier ça touche combien par mois ?", True),
+        ("ask_duration", "les études d'infirmière durent combien de temps ?", True),
+        # The other job as a point of reference, or a move towards it: about the assistant médical.
+        ("ask_missions", "quelle différence avec une secrétaire médicale ?", False),
+        ("ask_salary", "c'est mieux payé qu'aide-soignante ?", False),
+        ("ask_career_moves", "après quelques années on peut devenir infirmière ?", False),
+        ("ask_training_paths", "aide-soignante, je peux devenir assistante médicale ?", False),
+        # Never health, a person or advice, whatever job is named.
+        ("ask_medical_advice", "mon infirmière m'a donné un traitement, je le prends comment ?", False),
+        ("request_human", "je voudrais parler à une secrétaire médicale", False),
+    ],
+)
+def test_a_question_about_another_jobs_own_facts_is_out_of_scope(intent: str, text: str, other: bool) -> None:
+    """The NLU's intent (components/neighbour_job.py): the contract's out_of_scope for another job."""
+    assert asks_about_another_job(KB, text, intent) is other
