@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.cues import is_yes_no_question, match_length, words
+from bot.cues import match_length
 from bot.french import capitalize, lower_first, of, sentence, to
 from bot.knowledge import Facet, Fact, FinancingOption, KnowledgeBase, Neighbour, Range, Term, Topic, TrainingRoute
-from bot.ranker import Candidate, fact_texts, measure_asked, measures_of, rank, states
+from bot.measures import measures_of, states
+from bot.ranker import Candidate, fact_texts, rank
+from bot.reading import Reading, read
 from bot.reply import Button, Reply
 from bot.vocabulary import normalize
 
@@ -69,6 +71,7 @@ class Question:
     lead: str = ""  # the text of the fact to lead with, as the ranker chose it (bot/ranker.py)
     routes: Tuple[str, ...] = ()  # the routes the message names (several: a comparison)
     confidence: float = 1.0  # the NLU's confidence in ``intent``
+    reading: Optional[Reading] = None  # ``text`` read once (bot/reading.py); compose() reads it if not yet
 
 
 def answer(
@@ -89,6 +92,8 @@ def answer(
 
 
 def compose(kb: KnowledgeBase, question: Question, today: dt.date, situation: Optional[str] = None) -> Reply:
+    if question.reading is None or question.reading.text != question.text:
+        question = replace(question, reading=read(question.text, kb.words))
     reply = _compose(kb, question, today, situation)
     reply = _led_by_the_best_fact(kb, question, reply, today, situation)
     return _said_in_context(kb, question, reply) if question.inherited else reply
@@ -120,8 +125,9 @@ def _led_by_the_best_fact(kb: KnowledgeBase, question: Question, reply: Reply, t
         return reply  # a button's choice, or a comparison of several routes or schemes, stands
     if _SETTLED.match(reply.text):
         return reply  # a yes or a no already answers the question asked
-    measure = measure_asked(question.text)
-    ranked = rank(kb, question.text, measure, question.intent, question.route, question.scheme, question.term)
+    reading = question.reading or read(question.text, kb.words)
+    measure = reading.measure
+    ranked = rank(kb, reading, question.intent, question.route, question.scheme, question.term)
     if not ranked:
         return reply
     top = "\n".join(reply.text.split("\n")[:2])
@@ -143,7 +149,7 @@ def _led_by_the_best_fact(kb: KnowledgeBase, question: Question, reply: Reply, t
         if question.confidence < UNSURE and best.asked > 0:
             return _which_one(kb, question, reply, best)
         return reply  # without a figure asked or a near asked question, the NLU's topic stands
-    better = Question(best.topic, best.route, best.term, best.scheme, None, question.text, lead=best.text)
+    better = Question(best.topic, best.route, best.term, best.scheme, None, question.text, lead=best.text, reading=reading)
     again = _compose(kb, better, today, situation)
     if measure is not None and not states(measures_of("\n".join(again.text.split("\n")[:2])), measure):
         return reply
@@ -318,8 +324,8 @@ class _Writer:
 
     def __init__(self, kb: KnowledgeBase, today: dt.date, question: Question):
         self.kb, self.today, self.question = kb, today, question
-        self.words = words(question.text, kb.words)
-        self.yes_no = is_yes_no_question(question.text)
+        reading = question.reading or read(question.text, kb.words)
+        self.words, self.yes_no = reading.words, reading.yes_no
 
     def ranked_lead(self, facts: Sequence[Fact]) -> Optional[Fact]:
         """The fact the ranker chose to lead with (bot/ranker.py), if it is one of ``facts``."""
@@ -457,7 +463,7 @@ class _Writer:
         route, from its range of costs; None when the question is not one of these or the cost unknown."""
         if not self.yes_no or cost.max is None:
             return None
-        question = words(self.question.text)
+        question = self.words
         asks_free = bool(match_length(_FREE_WORDS, question))
         if not asks_free and not match_length(_PAID_WORDS, question):
             return None

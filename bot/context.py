@@ -39,7 +39,8 @@ from bot.answers import (
 )
 from bot.cues import Words, match_length, words
 from bot.knowledge import KnowledgeBase, Topic
-from bot.ranker import Measure, measure_asked, measures_of, states
+from bot.measures import Measure, measures_of, states
+from bot.reading import Reading, read
 from bot.vocabulary import normalize
 
 # A short message opening like this continues the previous question.
@@ -71,15 +72,15 @@ def names_the_last_route(kb: KnowledgeBase, normalized: str, last_route: Optiona
     return bool(head) and re.search(rf"\b(le|la|l|les|ce|cet|cette|ces) {re.escape(head[0])}s?\b", normalized) is not None
 
 
-def has_own_subject(kb: KnowledgeBase, text: str, last_route: Optional[str] = None) -> bool:
+def has_own_subject(kb: KnowledgeBase, reading: Reading, last_route: Optional[str] = None) -> bool:
     """A question that names its own subject (the job, or a topic's word) and points back to nothing:
     « quel est le salaire ? » after the alternance asks the job's pay, not the apprentice's."""
-    normalized = normalize(text)
+    normalized = reading.normalized
     if _THE_JOB.search(normalized):
         return True  # « et un assistant médical diplômé, il gagne combien ? »: the pronoun is the job
     if refers_back(normalized) or _CONTINUATION.match(normalized) or names_the_last_route(kb, normalized, last_route):
         return False
-    return named_topic(kb, text) is not None
+    return named_topic(kb, reading) is not None
 
 
 _POSSESSIVE = re.compile(r"\b(ses|son|sa|leur|leurs|il|elle|ils|elles)\b")
@@ -128,10 +129,10 @@ class Context:
     facet: Optional[str] = None
 
 
-def named_topic(kb: KnowledgeBase, text: str) -> Optional[str]:
-    """The knowledge topic the words of ``text`` name ("et le salaire ?" -> ask_salary), if exactly one does best.
+def named_topic(kb: KnowledgeBase, reading: Reading) -> Optional[str]:
+    """The knowledge topic the words of a message name ("et le salaire ?" -> ask_salary), if exactly one does best.
     A route's name is not a topic's word ("formation" in "la formation continue, ça dure combien ?")."""
-    normalized = normalize(text)
+    normalized = reading.normalized
     for route in kb.routes.values():
         normalized = normalized.replace(normalize(route.short_name), " ")
     question = words(normalized, kb.words)
@@ -215,7 +216,8 @@ def resolve(
 ) -> Question:
     """What the visitor is really asking, given the previous answer; ``inherited`` when the route or
     the scheme of the answer comes from the last answer, not from the message (the answer says so)."""
-    question = replace(_resolve(kb, intent, text, routes, term, scheme, facet, last, also), routes=tuple(routes))
+    reading = read(text, kb.words)
+    question = replace(_resolve(kb, intent, reading, routes, term, scheme, facet, last, also), routes=tuple(routes), reading=reading)
     from_context = (question.route is not None and question.route not in routes and question.route == last.route) or (
         question.scheme is not None and question.scheme != scheme and question.scheme == last.scheme
     )
@@ -227,7 +229,7 @@ def resolve(
 def _resolve(
     kb: KnowledgeBase,
     intent: str,
-    text: str,
+    reading: Reading,
     routes: Sequence[str],
     term: Optional[str],
     scheme: Optional[str],
@@ -237,8 +239,9 @@ def _resolve(
 ) -> Question:
     """What the visitor is really asking, given the previous answer. A question whose intent is
     not a knowledge intent comes back unchanged when the context says nothing about it."""
-    question = words(text, kb.words)
-    normalized = normalize(text)
+    text, question, normalized = reading.text, reading.words, reading.normalized
+    topic_named = named_topic(kb, reading)
+    own_subject = has_own_subject(kb, reading, last.route)
     if not routes and last.route and names_the_last_route(kb, normalized, last.route):
         routes = (last.route,)
     route = routes[0] if len(routes) == 1 else None
@@ -252,7 +255,7 @@ def _resolve(
     def ask(
         topic: str, route: Optional[str] = None, term: Optional[str] = None, scheme: Optional[str] = None, facet: Optional[str] = facet
     ) -> Question:
-        return Question(topic, route, term, scheme, facet, text, tuple(a for a in also if a != scheme) if scheme else ())
+        return Question(topic, route, term, scheme, facet, text, tuple(a for a in also if a != scheme) if scheme else (), reading=reading)
 
     if short and last.topic in KNOWLEDGE_INTENTS and _SOURCE_QUESTION.search(normalized) and not named:
         previous = Question(last.topic, last.route, last.term, last.scheme, last.facet, "", (), True)
@@ -268,14 +271,14 @@ def _resolve(
             return ask(intent if intent in ROUTE_INTENTS else "ask_training_paths", route=last.route)
     # The last subject goes on ("y a un plafond ?", "et ça marche aussi pour le diplôme d'ARM ?").
     # (A route named as a way of doing the last one: « on peut le faire en apprentissage ? » after the ARM diploma.)
-    goes_on = (not routes or continuation or (len(routes) == 1 and refers_back(normalized))) and not has_own_subject(kb, text, last.route)
+    goes_on = (not routes or continuation or (len(routes) == 1 and refers_back(normalized))) and not own_subject
     if short and not (term or scheme) and goes_on and (placed or intent in UNPLACED_INTENTS):
         kept = _last_subject(kb, intent, question, last, ask)
         if kept is not None:
             return kept
     # 3. Elliptic or unplaced messages.
     if intent == "ask_followup" or (intent in UNPLACED_INTENTS and named):
-        return _follow_up(kb, intent, text, question, route, term, scheme, last, ask)
+        return _follow_up(kb, intent, topic_named, question, route, term, scheme, last, ask)
     if not placed:
         if short and last.topic in kb.topics and _inside(kb.topics[last.topic], question):
             return ask(last.topic, last.route if last.topic in ROUTE_INTENTS else None)
@@ -295,16 +298,16 @@ def _resolve(
         and short
         and not (last.route or last.scheme)
         and (continuation or refers_back(normalized))
-        and not has_own_subject(kb, text, last.route)
+        and not own_subject
         and len(normalized.split()) <= FIGURE_FRAGMENT_WORDS
     ):
-        stated = _fact_stating(kb, last, measure_asked(text))
+        stated = _fact_stating(kb, last, reading.measure)
         if stated is not None:
             return replace(ask(last.topic or intent, facet=None), lead=stated)
     if not named:
         topic = _topic_in_context(kb, intent, question, short, continuation, bool(_POSSESSIVE.search(normalized)), last)
         if topic is not None:
-            if topic == last.topic and continuation and not named_topic(kb, text):
+            if topic == last.topic and continuation and not topic_named:
                 keep_facet = not _inside(kb.topics[topic], question)
                 return ask(topic, last.route if topic in ROUTE_INTENTS else None, facet=facet or (last.facet if keep_facet else None))
             if topic != intent:
@@ -312,8 +315,8 @@ def _resolve(
         strength, found = _strong_subject(kb, intent, question, ask)
         if found is not None and strength > _own_strength(kb, intent, question):
             return found
-        if continuation and named_topic(kb, text):
-            return _follow_up(kb, intent, text, question, None, None, None, last, ask)
+        if continuation and topic_named:
+            return _follow_up(kb, intent, topic_named, question, None, None, None, last, ask)
         if last.route and intent not in ROUTE_INTENTS and short and refers_back(normalized) and not _THE_JOB.search(normalized):
             # "on bosse où avec ça ?" after the ARM diploma: the facet of the topic about that route.
             facet_of_route = _facet_about_route(kb, intent, last.route)
@@ -321,7 +324,7 @@ def _resolve(
                 return ask(intent, facet=facet_of_route)
     # 5. A route question: its topic named in so many words wins ("et la formation privée, elle dure combien ?").
     if route and intent in ROUTE_INTENTS and continuation:
-        topic = named_topic(kb, text)
+        topic = topic_named
         if topic in ROUTE_INTENTS and topic != intent:
             return ask(topic, route)
     # A route question without a route: the last route, if the words point back to it.
@@ -412,7 +415,7 @@ def _last_subject(kb: KnowledgeBase, intent: str, question: Words, last: Context
 def _follow_up(
     kb: KnowledgeBase,
     intent: str,
-    text: str,
+    topic_named: Optional[str],
     question: Words,
     route: Optional[str],
     term: Optional[str],
@@ -432,7 +435,7 @@ def _follow_up(
         if facet_of_route:
             return ask(last.topic, facet=facet_of_route)
         return ask(follow_up_intent(last.topic, route, None), route=route)
-    topic = named_topic(kb, text)
+    topic = topic_named
     if topic:
         # A new topic on the same route ("et la durée ?" after the cost of alternance), unless the
         # words name a facet of that topic, a subject of its own ("et le CQP ?").

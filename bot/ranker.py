@@ -1,150 +1,23 @@
-"""Every fact of the knowledge base ranked for a question, and what a « combien » asks for.
+"""Every fact of the knowledge base ranked for a question.
 
-« Combien » alone decides nothing: « combien d'heures ? » asks for hours, « y en a combien en
-France ? » for people, « c'est crédité de combien ? » for euros. A question is read into the
-measure it asks for (``measure_asked``); a fact carries the measures its figures state
-(``measures_of``). ``rank`` scores every fact (those that state the measure asked, when one is)
-by the rare words it shares with the question, its cues, the subject and numbers named and the
-NLU's topic, so that the answer leads with the fact asked for (bot/answers.py decides when).
+``rank`` scores every fact (those that state the measure asked, when one is: bot/measures.py) by
+the rare words it shares with the question, its cues, the subject and numbers named, the NLU's
+topic, and how near the question is to the questions visitors ask that the fact answers, so that
+the answer leads with the fact asked for (bot/answers.py decides when).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, Iterator, List, Literal, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from bot.cues import match_length, words
 from bot.knowledge import Fact, KnowledgeBase
+from bot.measures import Measure, measures_of, states
+from bot.reading import Reading, numbers_in, read
 from bot.vocabulary import normalize
-
-Measure = Literal["hours", "duration", "euros", "people", "percent", "date", "age"]
-
-# Asking how many: the unit named nearest after the asking word decides.
-_HOW_MANY = re.compile(r"\b(combien|cb|cmb|nombre|quel volume|quelle somme|quel montant)\b")
-_UNITS: Tuple[Tuple[Measure, str], ...] = (
-    ("hours", r"heures?|h|volume horaire|horaire"),
-    (
-        "euros",
-        r"euros?|€|eur|coute\w*|cout|prix|tarif\w*|paye\w*|paie|payes?|gagne\w*|salaires?|salair|touche\w*|remunere\w*|credite\w*|"
-        r"verse\w*|recoit|somme|montant|balles|thunes?",
-    ),
-    ("duration", r"temps|mois|semaines?|annees?|ans?|dure\w*|longtemps"),
-    # Who or what is counted: only right after « combien de » (« payé combien, une assistante ? » asks a pay).
-    (
-        "people",
-        r"assistant\w*|postes?|personnes?|gens|professionnels?|organismes?|centres?|ecoles?|emplois?|salaries?|medecins?|"
-        r"candidats?|places?|inscrits?|diplomes|jobs?|actes|contrats",
-    ),
-    ("percent", r"pour ?cent|%|pourcentage|proportion|part"),
-)
-# Asked without « combien ».
-_ASKED_ALONE: Tuple[Tuple[Measure, str], ...] = (
-    ("percent", r"\b(quel pourcentage|quelle proportion|quelle part|quel taux|en pourcentage|pour ?cent)\b"),
-    ("age", r"\b(quel age|age (minimum|maximum|limite)|limite d age|trop (vieux|vieille|age|agee))\b"),
-    (
-        "date",
-        r"\b(depuis quand|a partir de quand|jusqu a quand|en quelle annee|quelle annee|quelle date|a quelle date|de quand date|"
-        r"date de quand|date de creation|date de fin|c est quand|des quand|quand ca)\b",
-    ),
-    ("hours", r"\b(volume horaire|nombre d heures|en heures|combien d heures)\b"),
-    (
-        "euros",
-        r"\b((quel|quelle) (est )?(le |la |son |sa )?(salaire|salair|prix|tarif|montant|somme|budget|cout)|ca coute|c est cher|"
-        r"payant|reste a charge|de ma poche|de sa poche|montant (max|maximum|du|de la|des))\b",
-    ),
-    ("duration", r"\b(duree|combien de temps|ca dure|dure combien|delai|anciennete)\b"),
-)
-
-
-def _without_filler(normalized: str) -> str:
-    """« combien il y a d'assistants », « combien y a-t-il d'heures »: « combien d'assistants »."""
-    return re.sub(r"\bcombien (est ce qu )?(il )?y (en )?a (t il )?(de|d) ", r"combien \5 ", normalized)
-
-
-def measure_asked(text: str) -> Optional[Measure]:
-    """The measure a question asks for, if it asks for one."""
-    # « par an », « par mois »: a rate, not the unit asked for (« crédité de combien par an ? »).
-    normalized = re.sub(
-        r"\b(par|chaque|tous les|toutes les) (an|annee|mois|semaine|heure|jour)s?\b", " ", normalize(text).replace("€", " € ")
-    )
-    normalized = _without_filler(normalized)
-    found = _HOW_MANY.search(normalized)
-    if found is not None:
-        after = normalized[found.end() :]
-        before = normalized[: found.start()]
-        # « combien d'heures », then « payé combien »: the words right next to the asking word first;
-        # « c'est combien ? » with nothing after asks a price.
-        for part, pattern in ((after, r"^\s*(de |d |en )({})(?!\w)"), (before, r"(?<!\w)({})\s*$")):
-            for measure, units in _UNITS:
-                if re.search(pattern.format(units), part):
-                    return measure
-        if not after.strip() and re.search(r"\b(c|c est|cest|ca fait|ca)\s*$", before):
-            return "euros"
-        if re.search(r"\b(y en a|sont ils|sont elles|ils sont|elles sont|y a t il d)\b", normalized):
-            return "people"
-        nearest: Optional[Tuple[int, Measure]] = None
-        for measure, pattern in _UNITS:
-            if measure == "people":
-                continue
-            for place, part in ((0, after), (1, before)):
-                hit = re.search(rf"(?<!\w)({pattern})(?!\w)", part)
-                if hit is None:
-                    continue
-                # Words after the asking word first, then the nearest one before it.
-                distance = hit.start() if place == 0 else 1000 + len(part) - hit.end()
-                if nearest is None or distance < nearest[0]:
-                    nearest = (distance, measure)
-        if nearest is not None:
-            return nearest[1]
-    for measure, pattern in _ASKED_ALONE:
-        if re.search(pattern, normalized):
-            return measure
-    return None
-
-
-_AGE_STATED = (
-    r"\b((de|entre) \d+ (a|et) \d+ ans|moins de \d+ ans|plus de \d+ ans|\d+ ans (ou plus|et plus|revolus|au plus|au moins)|"
-    r"jusqu a \d+ ans|des \d+ ans|a partir de \d+ ans|au moins \d+ ans|\d+ ans minimum|\d+ ans et \d+ mois|"
-    r"ages? (de|d au moins|minimum|maximum)|apres (la classe de )?(la )?3e)\b"
-)
-_DURATION_STATED = r"\b(\d+|un|une|deux|trois|quatre|six|douze|dix huit|vingt quatre) (mois|ans?|annees?|semaines)\b"
-_NUMBER = r"\d[\d\s\u00a0\u202f.,]*"
-_STATED: Tuple[Tuple[Measure, str], ...] = (
-    ("hours", rf"{_NUMBER}\s?(h|heures?)\b"),
-    ("euros", rf"{_NUMBER}\s?(€|euros?\b)|\b(smic|gratuite?s?|sans frais)\b"),
-    ("percent", rf"{_NUMBER}\s?(%|pour ?cent)"),
-    ("age", _AGE_STATED),
-    ("duration", _DURATION_STATED),
-    (
-        "people",
-        rf"{_NUMBER}\s?(\w+ )?(assistants?|postes?|personnes?|professionnels?|organismes?|centres?|ecoles?|emplois?|"
-        r"salaries?|medecins?|cabinets?|contrats?|structures?|etablissements?|apprentis?)\b",
-    ),
-    (
-        "date",
-        r"\b(1er|\d{1,2}) (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b|"
-        r"\b(en|depuis|d ici|avant|apres|jusqu au|fin) (19|20)\d\d\b",
-    ),
-)
-
-
-def states(stated: FrozenSet[Measure], measure: Measure) -> bool:
-    """Whether a text stating ``stated`` says ``measure``: hours say how long a training lasts."""
-    return measure in stated or (measure == "duration" and "hours" in stated)
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def measures_of(text: str) -> FrozenSet[Measure]:
-    """The measures the figures of a fact's text state."""
-    lowered = normalize(text.replace("\u00a0", " ").replace("\u202f", " ")).replace("€", " € ")
-    found = {measure for measure, pattern in _STATED if re.search(pattern, lowered)}
-    # « de 16 à 29 ans » is an age, not a length of time.
-    if "age" in found and not re.search(_DURATION_STATED, re.sub(_AGE_STATED, " ", lowered)):
-        found.discard("duration")
-    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -218,16 +91,8 @@ def _fact_words(text: str) -> FrozenSet[str]:
     return _content(words(text))
 
 
-def _numbers(text: str) -> FrozenSet[str]:
-    return frozenset(re.sub(r"[\s\u00a0\u202f]", "", n) for n in re.findall(r"\d[\d\u00a0\u202f ]*\d|\d", text))
-
-
 def _asked(fact: Fact) -> Tuple[FrozenSet[str], ...]:
-    return tuple(words for words in (_content(_question_words(q)) for q in fact.asked) if words)
-
-
-def _question_words(text: str) -> Sequence[str]:
-    return words(_without_filler(normalize(text)))
+    return tuple(words for words in (_content(read(q).words) for q in fact.asked) if words)
 
 
 def _facts(kb: KnowledgeBase) -> Iterator[_Entry]:
@@ -292,26 +157,25 @@ def fact_texts(kb: KnowledgeBase) -> List[str]:
 
 def rank(
     kb: KnowledgeBase,
-    text: str,
-    measure: Optional[Measure],
+    question: Reading,
     intent: str,
     route: Optional[str] = None,
     scheme: Optional[str] = None,
     term: Optional[str] = None,
 ) -> List[Candidate]:
-    """Every fact of the knowledge base (those that state ``measure``, when one is asked), best
+    """Every fact of the knowledge base (those that state the measure asked, when one is), best
     first: the question's content words it shares, each weighed by how rare it is (the words of
     its cues count more), the subject and the numbers the question names, and the NLU's topic
     as a prior. Facts that share nothing with the question are left out."""
     entries, weight, name_words = _index(kb)
-    question_words = words(_without_filler(normalize(text)), kb.words)
+    question_words, measure = question.words, question.measure
     # The words that name the NLU's topic (« salaire ») choose none of its facts: the prior does.
     topic = kb.topics.get(intent)
     naming = {w for cue in (topic.cues if topic is not None else ()) for w in _content(cue.split())}
     content = _content(question_words)
     every_word = content - naming  # a cue may name a subject on purpose (« sans le CQP »)
     asked = every_word - naming - name_words
-    named = normalize(text)
+    named = question.normalized
     ranked: List[Candidate] = []
     for entry in entries:
         where = entry.where
@@ -339,7 +203,7 @@ def rank(
             subject = SUBJECT_WEIGHT if where.scheme == scheme or normalize(option.short) in named else 0.0
         elif where.term is not None:
             subject = SUBJECT_WEIGHT if where.term == term else 0.0
-        numbers = NUMBER_WEIGHT * len(_numbers(text) & _numbers(where.text))
+        numbers = NUMBER_WEIGHT * len(question.numbers & numbers_in(where.text))
         # Nearness in what is asked of the subject: a route's or scheme's name is its subject
         # (bounded above), and the NLU's topic's own words say nothing of another topic's facts.
         ignored = (name_words if route or scheme else frozenset()) | (naming if where.topic != intent else frozenset())

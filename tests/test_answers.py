@@ -25,7 +25,9 @@ from bot.answers import (
 from bot.context import Context, resolve
 from bot.cues import is_yes_no_question
 from bot.knowledge import Fact, KnowledgeBase
-from bot.ranker import measure_asked, rank
+from bot.measures import measure_asked
+from bot.ranker import rank
+from bot.reading import read
 from bot.typography import french
 from launch.heldout import load_heldout
 
@@ -603,12 +605,12 @@ def test_each_asked_question_leads_to_its_own_fact(kb: KnowledgeBase) -> None:
     """The asked questions are consistent: each finds its own fact first, but for a few that two
     facts answer (measured 0.937 when they were written)."""
     asked = [(question, fact.text) for fact in _ranked_facts(kb) for question in fact.asked]
-    found = [[c.text for c in rank(kb, question, measure_asked(question), _topic_of(kb, text))][:1] == [text] for question, text in asked]
+    found = [[c.text for c in rank(kb, read(question, kb.words), _topic_of(kb, text))][:1] == [text] for question, text in asked]
     assert sum(found) / len(asked) >= 0.9
 
 
 def _topic_of(kb: KnowledgeBase, text: str) -> str:
-    return next(c.topic for c in rank(kb, text, None, "") if c.text == text)
+    return next(c.topic for c in rank(kb, replace(read(text), measure=None), "") if c.text == text)
 
 
 def test_a_question_near_another_topics_fact_is_answered_from_it(kb: KnowledgeBase) -> None:
