@@ -620,15 +620,16 @@ def test_a_question_near_another_topics_fact_is_answered_from_it(kb: KnowledgeBa
 
 
 def test_an_unsure_reading_asks_which_one_was_meant(kb: KnowledgeBase) -> None:
-    question = Question("ask_training_paths", text="faut respecter des règles d'hygiène au cabinet ?", confidence=0.5)
+    # The NLU says the programme, unsure; the ranker prefers the routes' way of mixing theory and practice.
+    question = Question("ask_curriculum", text="c'est théorique ou y a du concret ?", confidence=0.5)
     reply = compose(kb, question, TODAY)
     assert reply.custom and reply.custom["type"] == "which_one"
     assert reply.text.endswith("?") and len(reply.buttons) == 2
-    assert reply.buttons[0].payload == '/ask_skills{"facet": "technical"}'
-    assert reply.buttons[1].payload.startswith("/ask_training_paths")
+    assert reply.buttons[0].payload == '/ask_training_paths{"facet": "routes"}'
+    assert reply.buttons[1].payload.startswith("/ask_curriculum")
     # A sure NLU keeps its topic.
     sure = compose(kb, replace(question, confidence=0.99), TODAY)
-    assert sure.custom and sure.custom["type"] == "answer" and sure.custom["topic"] == "ask_training_paths"
+    assert sure.custom and sure.custom["type"] == "answer" and sure.custom["topic"] == "ask_curriculum"
 
 
 def test_a_term_answer_leads_with_the_detail_the_ranker_chose(kb: KnowledgeBase) -> None:
