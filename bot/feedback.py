@@ -106,7 +106,7 @@ def read_feedback(payload: Mapping[str, Any]) -> Union[Feedback, str]:
 
 
 def _comment_refusal(comment: str) -> Optional[str]:
-    checked = check_message(comment)
+    checked = check_message(comment, emojis_as_words=False)
     if checked.notice is not None:
         return COMMENT_FOREIGN_REPLY
     refusal = checked.refusal

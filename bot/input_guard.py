@@ -209,6 +209,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
+# Emojis that say a word: « 👍 » at a question is an « ok », not a message without text.
+EMOJI_WORDS = {"👍": "ok", "👌": "ok", "✅": "ok", "🆗": "ok", "👎": "non", "❌": "non", "🙏": "merci", "👋": "bonjour"}
+# What may follow an emoji without changing it: skin tones, the emoji presentation selector, joiners.
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")
+
+
+def emoji_word(text: str) -> Optional[str]:
+    """The word a message of emojis says (« 👍👍 » → « ok »), if they all say the same one."""
+    said = {EMOJI_WORDS.get(ch) for ch in _EMOJI_MODIFIERS.sub("", text) if not ch.isspace()}
+    return next(iter(said)) if len(said) == 1 and None not in said else None
+
+
 @dataclass(frozen=True)
 class CheckedMessage:
     """The text to give to NLU, or the reply to send instead."""
@@ -249,8 +261,9 @@ def is_command(text: str) -> bool:
     return text.startswith("/")
 
 
-def check_message(raw: object) -> CheckedMessage:
-    """Decides whether a message goes to NLU, and with which text."""
+def check_message(raw: object, emojis_as_words: bool = True) -> CheckedMessage:
+    """Decides whether a message goes to NLU, and with which text; ``emojis_as_words``: « 👍 »
+    alone goes as « ok » (a rating's comment keeps what was typed)."""
     if not isinstance(raw, str):
         return CheckedMessage("", EMPTY_REPLY)
     if len(raw) > MAX_MESSAGE_CHARS * 4:
@@ -264,8 +277,9 @@ def check_message(raw: object) -> CheckedMessage:
     if is_command(text):
         return CheckedMessage(text)
     if not any(ch.isalnum() for ch in text):
-        # Emoji, punctuation or symbols only: nothing NLU could read.
-        return CheckedMessage("", NO_WORDS_REPLY)
+        # Emoji, punctuation or symbols only: nothing NLU could read, unless the emojis say a word.
+        word = emoji_word(text) if emojis_as_words else None
+        return CheckedMessage(word) if word else CheckedMessage("", NO_WORDS_REPLY)
     language = foreign_language(text)
     if language in UNDERSTOOD_LANGUAGES:
         # The classifier has learnt English questions: answered (in French) when understood.

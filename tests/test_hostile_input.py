@@ -28,6 +28,7 @@ ODD_MESSAGES: Dict[str, str] = {
     "1 000 000 characters": "é" * 1_000_000,
     "control characters": "\x00\x07bonjour\x1b[31m\x7f",
     "emoji only": "😀🙏🏥💉",
+    "a thumbs up": "👍🏽",
     "html and script": "<script>alert('x')</script><img src=x onerror=alert(1)>",
     "sql-looking": "'; DROP TABLE events; -- SELECT * FROM users WHERE 1=1",
     "english": "How much does the medical assistant training cost?",
@@ -77,6 +78,8 @@ def test_rest_odd_messages_get_a_polite_answer(stack: RasaStack, witness: Dict[s
     reply = texts(messages)
     if case in REFUSALS:
         assert REFUSALS[case] in reply, reply
+    if case == "a thumbs up":  # says « ok »: read, not refused
+        assert "que du texte" not in reply, reply
     assert "<script" not in reply and "onerror" not in reply
 
 
