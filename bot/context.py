@@ -221,6 +221,10 @@ def resolve(
     from_context = (question.route is not None and question.route not in routes and question.route == last.route) or (
         question.scheme is not None and question.scheme != scheme and question.scheme == last.scheme
     )
+    normalized = reading.normalized
+    elliptic = len(normalized.split()) <= MAX_ELLIPTIC_WORDS and bool(_CONTINUATION.match(normalized) or refers_back(normalized))
+    if question.intent == last.topic and (elliptic or len(normalized.split()) <= FRAGMENT_WORDS):
+        question = replace(question, follows=True)
     if not from_context or question.sources_only:
         return question
     return replace(question, inherited=True, asked=intent if intent in KNOWLEDGE_INTENTS and intent != "ask_followup" else question.intent)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
@@ -56,10 +57,10 @@ OWN_MEASURE_WEIGHT = 1.5  # a route's own duration or cost, asked « combien de 
 NUMBER_WEIGHT = 2.0  # a number the question names (« d'ici 2029 ») picks the fact that states it
 PRIOR_WEIGHT = 0.5  # the topic the NLU gave
 PHRASE_WEIGHT, PHRASE_WORDS = 0.5, 3  # a cue of three words or more said as it is
-# The question's nearness to a fact's nearest asked question (idf-weighted cosine of their content
-# words, 0 to 1): what carries a meaning the fact's own words do not (« c utile les stages ? »).
-# Below ASKED_FLOOR, two questions share a word or two by chance.
-ASKED_WEIGHT, ASKED_FLOOR = 8.0, 0.45
+# The question's nearness to a fact's nearest asked question (``_nearness``, 0 to 1): what carries a
+# meaning the fact's own words do not (« c utile les stages ? »). Below ASKED_FLOOR, two questions
+# share a word or two by chance.
+ASKED_WEIGHT, ASKED_FLOOR = 8.0, 0.5
 # Words that say nothing about which fact is meant.
 _LIGHT = frozenset(
     "a au aux c ca ce cela d de des du en est et il ils elle elles l la le les on ou par pour qu que quel quelle quels quelles qui quoi "
@@ -137,17 +138,38 @@ def _index(kb: KnowledgeBase) -> Tuple[List[_Entry], Dict[str, float], FrozenSet
     return _INDEX[id(kb)]
 
 
-def _cosine(question: FrozenSet[str], asked: FrozenSet[str], weight: Dict[str, float]) -> float:
-    """How near two questions are: the weight of the words they share over the geometric mean of
-    their weights (a word the knowledge base never uses, « cordialement », tells nothing)."""
+def _nearness(question: FrozenSet[str], asked: FrozenSet[str], weight: Dict[str, float]) -> float:
+    """How near two questions are: the share of each one's weight that their common words carry,
+    the smaller of the two, so that a general question (« on apprend quoi en formation ? ») is not
+    near a precise one that contains its words (« on apprend à travailler en équipe en formation ? »).
+    A word the knowledge base never uses (« cordialement ») weighs nothing."""
     shared = question & asked
-    if not shared:
-        return 0.0
 
     def mass(words: FrozenSet[str]) -> float:
         return sum(weight.get(w, 0.0) ** 2 for w in words)
 
-    return mass(shared) / math.sqrt(mass(question) * mass(asked))
+    if not shared or not mass(question) or not mass(asked):
+        return 0.0
+    return min(mass(shared) / mass(question), mass(shared) / mass(asked))
+
+
+@functools.lru_cache(maxsize=4)
+def _acronyms(kb: KnowledgeBase) -> FrozenSet[str]:
+    """The knowledge base's acronyms (CQP, ARM, CPF, DMP…), as ``_content`` gives them: each names one subject."""
+    texts = [entry.where.text for entry in _index(kb)[0]]
+    return frozenset(_stem(normalize(a)) for text in texts for a in re.findall(r"\b[A-Z]{2,}\b", text))
+
+
+def _same_subject(question: FrozenSet[str], asked: FrozenSet[str], kb: KnowledgeBase) -> bool:
+    """Whether two questions are about the same subject as far as acronyms tell: « la formation
+    CQP dure combien d'heures ? » is not near « la formation ARM dure combien d'heures ? »."""
+    named, other = question & _acronyms(kb), asked & _acronyms(kb)
+    return not (named and other) or bool(named & other)
+
+
+def fact_places(kb: KnowledgeBase) -> List[Candidate]:
+    """Every fact of the knowledge base, where it lives (topic, facet, route, scheme or term)."""
+    return [entry.where for entry in _index(kb)[0]]
 
 
 def fact_texts(kb: KnowledgeBase) -> List[str]:
@@ -198,6 +220,8 @@ def rank(
             own = kb.routes[where.route]
             if where.route == route or normalize(own.short_name) in named:
                 subject = SUBJECT_WEIGHT + (OWN_MEASURE_WEIGHT if measure is not None and measure == entry.own_measure else 0.0)
+            else:
+                continue  # a route's fact answers a question about that route, named or kept
         elif where.scheme is not None:
             option = kb.financing[where.scheme]
             subject = SUBJECT_WEIGHT if where.scheme == scheme or normalize(option.short) in named else 0.0
@@ -207,7 +231,10 @@ def rank(
         # Nearness in what is asked of the subject: a route's or scheme's name is its subject
         # (bounded above), and the NLU's topic's own words say nothing of another topic's facts.
         ignored = (name_words if route or scheme else frozenset()) | (naming if where.topic != intent else frozenset())
-        nearest = max((_cosine(content - ignored, question - ignored, weight) for question in entry.asked), default=0.0)
+        nearest = max(
+            (_nearness(content - ignored, question - ignored, weight) for question in entry.asked if _same_subject(content, question, kb)),
+            default=0.0,
+        )
         near = nearest if nearest >= ASKED_FLOOR else 0.0
         if subject and measure is not None and measure == entry.own_measure:
             near = 1.0  # « combien de mois, la formation continue ? » is the very question its duration answers
