@@ -72,15 +72,15 @@ def names_the_last_route(kb: KnowledgeBase, normalized: str, last_route: Optiona
     return bool(head) and re.search(rf"\b(le|la|l|les|ce|cet|cette|ces) {re.escape(head[0])}s?\b", normalized) is not None
 
 
-def has_own_subject(kb: KnowledgeBase, reading: Reading, last_route: Optional[str] = None) -> bool:
-    """A question that names its own subject (the job, or a topic's word) and points back to nothing:
-    « quel est le salaire ? » after the alternance asks the job's pay, not the apprentice's."""
+def has_own_subject(kb: KnowledgeBase, reading: Reading, last_route: Optional[str], topic_named: Optional[str]) -> bool:
+    """A question that names its own subject (the job, or a topic's word: ``topic_named``) and points
+    back to nothing: « quel est le salaire ? » after the alternance asks the job's pay, not the apprentice's."""
     normalized = reading.normalized
     if _THE_JOB.search(normalized):
         return True  # « et un assistant médical diplômé, il gagne combien ? »: the pronoun is the job
     if refers_back(normalized) or _CONTINUATION.match(normalized) or names_the_last_route(kb, normalized, last_route):
         return False
-    return named_topic(kb, reading) is not None
+    return topic_named is not None
 
 
 _POSSESSIVE = re.compile(r"\b(ses|son|sa|leur|leurs|il|elle|ils|elles)\b")
@@ -245,7 +245,7 @@ def _resolve(
     not a knowledge intent comes back unchanged when the context says nothing about it."""
     text, question, normalized = reading.text, reading.words, reading.normalized
     topic_named = named_topic(kb, reading)
-    own_subject = has_own_subject(kb, reading, last.route)
+    own_subject = has_own_subject(kb, reading, last.route, topic_named)
     if not routes and last.route and names_the_last_route(kb, normalized, last.route):
         routes = (last.route,)
     route = routes[0] if len(routes) == 1 else None

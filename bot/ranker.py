@@ -187,8 +187,9 @@ def rank(
 ) -> List[Candidate]:
     """Every fact of the knowledge base (those that state the measure asked, when one is), best
     first: the question's content words it shares, each weighed by how rare it is (the words of
-    its cues count more), the subject and the numbers the question names, and the NLU's topic
-    as a prior. Facts that share nothing with the question are left out."""
+    its cues count more), the subject and the numbers the question names, how near the question
+    is to the fact's asked questions, and the NLU's topic as a prior. Facts that share nothing
+    with the question are left out; a route's facts, unless the route is the subject."""
     entries, weight, name_words = _index(kb)
     question_words, measure = question.words, question.measure
     # The words that name the NLU's topic (« salaire ») choose none of its facts: the prior does.
